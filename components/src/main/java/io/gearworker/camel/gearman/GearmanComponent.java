@@ -1,0 +1,55 @@
+package io.gearworker.camel.gearman;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import org.apache.camel.Endpoint;
+import org.apache.camel.spi.Metadata;
+import org.apache.camel.spi.annotations.Component;
+import org.apache.camel.support.DefaultComponent;
+
+/**
+ * The {@code gearman:} component: {@code from("gearman:fn")} makes this process a Gearman worker for {@code fn};
+ * {@code to("gearman:fn")} submits jobs. Component-level options are defaults for every endpoint.
+ */
+@Component("gearman")
+public class GearmanComponent extends DefaultComponent {
+
+    @Metadata(description = "Defaults for every endpoint's options.")
+    private GearmanConfiguration configuration = new GearmanConfiguration();
+
+    private final List<GearmanJobListener> jobListeners = new CopyOnWriteArrayList<>();
+
+    @Override
+    protected Endpoint createEndpoint(String uri, String remaining, Map<String, Object> parameters) throws Exception {
+        GearmanConfiguration config = configuration.copy();
+        config.setFunctionName(remaining);
+        GearmanEndpoint endpoint = new GearmanEndpoint(uri, this, config);
+        setProperties(config, parameters);   // gearman options
+        setProperties(endpoint, parameters); // Camel's generic endpoint options (bridgeErrorHandler, …)
+        config.validate();
+        return endpoint;
+    }
+
+    public GearmanConfiguration getConfiguration() {
+        return configuration;
+    }
+
+    public void setConfiguration(GearmanConfiguration configuration) {
+        this.configuration = configuration;
+    }
+
+    /** Adds a listener told of every job on every consumer of this component. */
+    public void addJobListener(GearmanJobListener listener) {
+        jobListeners.add(listener);
+    }
+
+    public void removeJobListener(GearmanJobListener listener) {
+        jobListeners.remove(listener);
+    }
+
+    List<GearmanJobListener> jobListeners() {
+        return jobListeners;
+    }
+}

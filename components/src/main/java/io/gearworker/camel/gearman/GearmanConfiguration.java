@@ -1,0 +1,236 @@
+package io.gearworker.camel.gearman;
+
+import java.util.List;
+
+import io.gearworker.camel.gearman.protocol.JobPriority;
+import io.gearworker.camel.gearman.protocol.PacketCodec;
+import io.gearworker.camel.gearman.protocol.ServerAddress;
+import org.apache.camel.RuntimeCamelException;
+import org.apache.camel.spi.Metadata;
+import org.apache.camel.spi.UriParam;
+import org.apache.camel.spi.UriParams;
+import org.apache.camel.spi.UriPath;
+
+/** The options of a {@code gearman:} endpoint, all typed and checked when the endpoint is created. */
+@UriParams
+public class GearmanConfiguration implements Cloneable {
+
+    @UriPath(description = "The Gearman function: registered by the consumer, submitted to by the producer.")
+    @Metadata(required = true)
+    private String functionName;
+
+    @UriParam(defaultValue = "127.0.0.1:4730",
+              description = "Comma-separated gearmand servers (host:port). The consumer works for all of them;"
+                            + " the producer spreads jobs over them round robin.")
+    private String servers = "127.0.0.1:4730";
+
+    @UriParam(label = "consumer", defaultValue = "1",
+              description = "Job slots: the most jobs this endpoint runs at once, counted across all servers."
+                            + " A job is grabbed only when a slot is free (no prefetch).")
+    private int concurrentConsumers = 1;
+
+    @UriParam(label = "consumer",
+              description = "The worker id sent with SET_CLIENT_ID (shown by gearadmin --workers)."
+                            + " Default: <hostname>-<pid>.")
+    private String workerId;
+
+    @UriParam(label = "consumer", defaultValue = "false",
+              description = "On a failed exchange, send WORK_EXCEPTION with the exception message instead of"
+                            + " WORK_FAIL, so clients that asked for exceptions see why. gearmand ends the job on"
+                            + " WORK_EXCEPTION and forwards it only to clients that set the 'exceptions' option;"
+                            + " others (e.g. the gearman CLI) are never told, so enable this only for such clients.")
+    private boolean sendExceptions;
+
+    @UriParam(label = "consumer", defaultValue = "0",
+              description = "Register with CAN_DO_TIMEOUT: gearmand requeues a job not finished within this many"
+                            + " seconds. 0 = no timeout.")
+    private int canDoTimeout;
+
+    @UriParam(label = "producer", defaultValue = "false",
+              description = "Submit as a background job: the producer returns as soon as gearmand queued it, with"
+                            + " the handle in CamelGearmanJobHandle.")
+    private boolean background;
+
+    @UriParam(label = "producer", defaultValue = "normal", enums = "low,normal,high",
+              description = "Job priority.")
+    private JobPriority priority = JobPriority.NORMAL;
+
+    @UriParam(label = "producer", defaultValue = "0",
+              description = "How long a foreground submission waits for its result (ms); 0 = no limit."
+                            + " On timeout the exchange fails; the job itself stays with gearmand.")
+    private long timeout;
+
+    @UriParam(defaultValue = "false",
+              description = "Fail start-up when a server cannot be reached, instead of retrying in the background.")
+    private boolean testConnectionOnStartup;
+
+    @UriParam(label = "advanced", defaultValue = "3000",
+              description = "TCP connect timeout (ms).")
+    private long connectTimeout = 3000;
+
+    @UriParam(label = "advanced", defaultValue = "100",
+              description = "First delay before reconnecting to a lost server (ms); doubles on each failure.")
+    private long reconnectDelay = 100;
+
+    @UriParam(label = "advanced", defaultValue = "1000",
+              description = "Longest delay between reconnect attempts (ms).")
+    private long maxReconnectDelay = 1000;
+
+    @UriParam(label = "advanced", defaultValue = "67108864",
+              description = "Largest packet data accepted or sent (bytes). A larger incoming packet closes the"
+                            + " connection with a log line; a larger outgoing one fails the job or exchange.")
+    private int maxPayloadSize = PacketCodec.DEFAULT_MAX_PAYLOAD_SIZE;
+
+    /** Checks every option; the message names the option and what is allowed. */
+    public void validate() {
+        require(functionName != null && !functionName.isEmpty() && functionName.indexOf('\0') < 0,
+                "functionName", functionName, "a non-empty function name, as in gearman:reverse");
+        try {
+            ServerAddress.parseList(servers);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("gearman: option servers='" + servers + "' is invalid: "
+                                               + e.getMessage() + " (expected host:port[,host:port…])", e);
+        }
+        require(concurrentConsumers >= 1, "concurrentConsumers", concurrentConsumers, "an integer >= 1");
+        require(canDoTimeout >= 0, "canDoTimeout", canDoTimeout, "seconds >= 0");
+        require(timeout >= 0, "timeout", timeout, "milliseconds >= 0");
+        require(connectTimeout > 0, "connectTimeout", connectTimeout, "milliseconds > 0");
+        require(reconnectDelay > 0, "reconnectDelay", reconnectDelay, "milliseconds > 0");
+        require(maxReconnectDelay >= reconnectDelay, "maxReconnectDelay", maxReconnectDelay,
+                "milliseconds >= reconnectDelay (" + reconnectDelay + ")");
+        require(maxPayloadSize > 0, "maxPayloadSize", maxPayloadSize, "bytes > 0");
+        require(workerId == null || (!workerId.isBlank() && workerId.chars().noneMatch(Character::isWhitespace)),
+                "workerId", workerId, "a non-empty id without spaces");
+    }
+
+    private static void require(boolean ok, String option, Object value, String allowed) {
+        if (!ok) {
+            throw new IllegalArgumentException("gearman: option " + option + "=" + value + " is invalid; allowed: "
+                                               + allowed);
+        }
+    }
+
+    public List<ServerAddress> serverList() {
+        return ServerAddress.parseList(servers);
+    }
+
+    public GearmanConfiguration copy() {
+        try {
+            return (GearmanConfiguration) clone();
+        } catch (CloneNotSupportedException e) {
+            throw new RuntimeCamelException(e);
+        }
+    }
+
+    public String getFunctionName() {
+        return functionName;
+    }
+
+    public void setFunctionName(String functionName) {
+        this.functionName = functionName;
+    }
+
+    public String getServers() {
+        return servers;
+    }
+
+    public void setServers(String servers) {
+        this.servers = servers;
+    }
+
+    public int getConcurrentConsumers() {
+        return concurrentConsumers;
+    }
+
+    public void setConcurrentConsumers(int concurrentConsumers) {
+        this.concurrentConsumers = concurrentConsumers;
+    }
+
+    public String getWorkerId() {
+        return workerId;
+    }
+
+    public void setWorkerId(String workerId) {
+        this.workerId = workerId;
+    }
+
+    public boolean isSendExceptions() {
+        return sendExceptions;
+    }
+
+    public void setSendExceptions(boolean sendExceptions) {
+        this.sendExceptions = sendExceptions;
+    }
+
+    public int getCanDoTimeout() {
+        return canDoTimeout;
+    }
+
+    public void setCanDoTimeout(int canDoTimeout) {
+        this.canDoTimeout = canDoTimeout;
+    }
+
+    public boolean isBackground() {
+        return background;
+    }
+
+    public void setBackground(boolean background) {
+        this.background = background;
+    }
+
+    public JobPriority getPriority() {
+        return priority;
+    }
+
+    public void setPriority(JobPriority priority) {
+        this.priority = priority;
+    }
+
+    public long getTimeout() {
+        return timeout;
+    }
+
+    public void setTimeout(long timeout) {
+        this.timeout = timeout;
+    }
+
+    public boolean isTestConnectionOnStartup() {
+        return testConnectionOnStartup;
+    }
+
+    public void setTestConnectionOnStartup(boolean testConnectionOnStartup) {
+        this.testConnectionOnStartup = testConnectionOnStartup;
+    }
+
+    public long getConnectTimeout() {
+        return connectTimeout;
+    }
+
+    public void setConnectTimeout(long connectTimeout) {
+        this.connectTimeout = connectTimeout;
+    }
+
+    public long getReconnectDelay() {
+        return reconnectDelay;
+    }
+
+    public void setReconnectDelay(long reconnectDelay) {
+        this.reconnectDelay = reconnectDelay;
+    }
+
+    public long getMaxReconnectDelay() {
+        return maxReconnectDelay;
+    }
+
+    public void setMaxReconnectDelay(long maxReconnectDelay) {
+        this.maxReconnectDelay = maxReconnectDelay;
+    }
+
+    public int getMaxPayloadSize() {
+        return maxPayloadSize;
+    }
+
+    public void setMaxPayloadSize(int maxPayloadSize) {
+        this.maxPayloadSize = maxPayloadSize;
+    }
+}

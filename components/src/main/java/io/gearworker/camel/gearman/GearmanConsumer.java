@@ -1,0 +1,266 @@
+package io.gearworker.camel.gearman;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.gearworker.camel.gearman.protocol.AssignedJob;
+import io.gearworker.camel.gearman.protocol.PacketCodec;
+import io.gearworker.camel.gearman.protocol.Packet;
+import io.gearworker.camel.gearman.protocol.PacketConnection;
+import io.gearworker.camel.gearman.protocol.ServerAddress;
+import io.gearworker.camel.gearman.protocol.WorkerConnection;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.NoTypeConversionAvailableException;
+import org.apache.camel.Processor;
+import org.apache.camel.ShutdownRunningTask;
+import org.apache.camel.Suspendable;
+import org.apache.camel.spi.ShutdownAware;
+import org.apache.camel.support.DefaultConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A Gearman worker for the endpoint's function. Each job becomes an exchange routed asynchronously; its result is
+ * sent only once the exchange completed. {@code concurrentConsumers} job slots are shared by the connections to
+ * all servers (one connection per slot and server), and a job is grabbed only when a slot is free.
+ * <p>
+ * Suspend and shutdown stop grabbing at once and let jobs in flight finish: Camel's shutdown strategy waits for
+ * {@link #getPendingExchangesSize()} (grabs outstanding + jobs not yet acknowledged) up to its timeout. A job still
+ * running when the consumer stops is handed back to gearmand by closing its connection.
+ */
+public class GearmanConsumer extends DefaultConsumer implements ShutdownAware, Suspendable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(GearmanConsumer.class);
+    private static final byte[] EMPTY = new byte[0];
+
+    private final List<WorkerConnectionLoop> loops = new CopyOnWriteArrayList<>();
+    private final AtomicInteger pending = new AtomicInteger();
+    private final AtomicInteger handedBack = new AtomicInteger();
+    private volatile JobSlots slots;
+    private ExecutorService executor;
+    private PacketCodec codec;
+    private String workerId;
+
+    public GearmanConsumer(GearmanEndpoint endpoint, Processor processor) {
+        super(endpoint, processor);
+    }
+
+    @Override
+    public GearmanEndpoint getEndpoint() {
+        return (GearmanEndpoint) super.getEndpoint();
+    }
+
+    @Override
+    protected void doStart() throws Exception {
+        super.doStart();
+        GearmanConfiguration cfg = getEndpoint().getConfiguration();
+        List<ServerAddress> servers = cfg.serverList();
+        codec = getEndpoint().codec();
+        workerId = getEndpoint().workerId();
+        if (cfg.isTestConnectionOnStartup()) {
+            testConnections(servers, cfg);
+        }
+        int n = cfg.getConcurrentConsumers();
+        slots = new JobSlots(n);
+        executor = getEndpoint().getCamelContext().getExecutorServiceManager()
+                .newFixedThreadPool(this, "GearmanConsumer[" + cfg.getFunctionName() + "]", n * servers.size());
+        for (ServerAddress server : servers) {
+            for (int i = 0; i < n; i++) {
+                WorkerConnectionLoop loop = new WorkerConnectionLoop(this, server);
+                loops.add(loop);
+                executor.execute(loop);
+            }
+        }
+        LOG.info("Gearman worker {} serving '{}' on {} with {} slot(s)", workerId, cfg.getFunctionName(), servers, n);
+    }
+
+    private void testConnections(List<ServerAddress> servers, GearmanConfiguration cfg) throws IOException {
+        for (ServerAddress server : servers) {
+            try (PacketConnection ignored = PacketConnection.open(server, codec,
+                    Duration.ofMillis(cfg.getConnectTimeout()))) {
+                LOG.debug("gearmand {} reachable", server);
+            } catch (IOException e) {
+                throw new IOException("gearman: cannot reach gearmand " + server
+                                      + " (testConnectionOnStartup=true): " + e.getMessage(), e);
+            }
+        }
+    }
+
+    @Override
+    protected void doSuspend() throws Exception {
+        slots.pause();
+        LOG.info("Gearman worker {} stopped grabbing '{}'; {} job(s) in flight finish", workerId,
+                getEndpoint().getConfiguration().getFunctionName(), pending.get());
+    }
+
+    @Override
+    protected void doResume() throws Exception {
+        slots.resume();
+        LOG.info("Gearman worker {} grabbing '{}' again", workerId, getEndpoint().getConfiguration().getFunctionName());
+    }
+
+    @Override
+    protected void doStop() throws Exception {
+        if (slots != null) {
+            slots.close();
+        }
+        loops.forEach(WorkerConnectionLoop::stop);
+        loops.clear();
+        if (executor != null) {
+            // threads still waiting for a handed-back job's exchange are released; no result will be sent
+            getEndpoint().getCamelContext().getExecutorServiceManager().shutdownNow(executor);
+            executor = null;
+        }
+        super.doStop();
+    }
+
+    // ShutdownAware: stop grabbing at once (we are suspended, not deferred), then Camel waits for pending jobs
+
+    @Override
+    public boolean deferShutdown(ShutdownRunningTask shutdownRunningTask) {
+        return false;
+    }
+
+    @Override
+    public int getPendingExchangesSize() {
+        return pending.get();
+    }
+
+    @Override
+    public void prepareShutdown(boolean suspendOnly, boolean forced) {
+        JobSlots s = slots;
+        if (s != null) {
+            s.pause();
+        }
+    }
+
+    /** Jobs grabbed (or being grabbed) whose result has not yet been sent. */
+    public int getInFlightJobs() {
+        return pending.get();
+    }
+
+    /** Jobs whose connection closed before their result was sent, since start. */
+    public int getHandedBackJobs() {
+        return handedBack.get();
+    }
+
+    /** True while grabbing is paused (suspended, or draining for shutdown). */
+    public boolean isGrabbingPaused() {
+        JobSlots s = slots;
+        return s == null || s.isPaused();
+    }
+
+    // called by the connection loops
+
+    JobSlots slots() {
+        return slots;
+    }
+
+    PacketCodec codec() {
+        return codec;
+    }
+
+    String workerId() {
+        return workerId;
+    }
+
+    void grabStarted() {
+        pending.incrementAndGet();
+    }
+
+    void grabEnded() {
+        pending.decrementAndGet();
+    }
+
+    Exchange createJobExchange(AssignedJob assigned, GearmanJob job) {
+        Exchange exchange = createExchange(false);
+        Message in = exchange.getIn();
+        in.setBody(assigned.workload());
+        in.setHeader(GearmanConstants.FUNCTION, assigned.function());
+        in.setHeader(GearmanConstants.JOB_HANDLE, assigned.handle());
+        in.setHeader(GearmanConstants.UNIQUE_ID, assigned.uniqueId());
+        in.setHeader(GearmanConstants.SERVER, assigned.server().toString());
+        exchange.setProperty(GearmanConstants.JOB, job);
+        return exchange;
+    }
+
+    /** The packets that report a completed exchange: WORK_COMPLETE, or WORK_FAIL / WORK_EXCEPTION. */
+    Packet[] outcome(GearmanJob job, Exchange exchange) {
+        try {
+            Throwable failure = exchange.isFailed() ? failureOf(exchange) : null;
+            byte[] result = failure == null ? resultOf(exchange) : null;
+            if (result != null && result.length > codec.maxPayloadSize()) {
+                failure = new IOException("result of " + result.length + " bytes exceeds maxPayloadSize "
+                                          + codec.maxPayloadSize());
+            }
+            if (failure == null) {
+                job.outcome(null);
+                return new Packet[] { WorkerConnection.workComplete(job.handle(), result) };
+            }
+            getExceptionHandler().handleException("Gearman job " + job + " failed", exchange, failure);
+            job.outcome(failure);
+            if (getEndpoint().getConfiguration().isSendExceptions()) {
+                // gearmand (1.1.x) ends the job on WORK_EXCEPTION: a WORK_FAIL after it is answered JOB_NOT_FOUND
+                return new Packet[] {
+                        WorkerConnection.workException(job.handle(), String.valueOf(failure.getMessage())) };
+            }
+            return new Packet[] { WorkerConnection.workFail(job.handle()) };
+        } finally {
+            releaseExchange(exchange, false);
+        }
+    }
+
+    private static Throwable failureOf(Exchange exchange) {
+        Throwable t = exchange.getException();
+        return t != null ? t : new IllegalStateException("exchange was rolled back");
+    }
+
+    private static byte[] resultOf(Exchange exchange) {
+        Object body = exchange.getMessage().getBody();
+        if (body == null) {
+            return EMPTY;
+        }
+        if (body instanceof byte[] bytes) {
+            return bytes;
+        }
+        try {
+            return exchange.getContext().getTypeConverter().mandatoryConvertTo(byte[].class, exchange, body);
+        } catch (NoTypeConversionAvailableException e) {
+            exchange.setException(e);
+            return null;
+        }
+    }
+
+    void jobStarted(GearmanJob job) {
+        for (GearmanJobListener l : getEndpoint().getComponent().jobListeners()) {
+            l.jobStarted(job);
+        }
+    }
+
+    void jobAcknowledged(GearmanJob job) {
+        if (job == null) {
+            return;
+        }
+        Throwable failure = job.failure();
+        for (GearmanJobListener l : getEndpoint().getComponent().jobListeners()) {
+            if (failure == null) {
+                l.jobCompleted(job);
+            } else {
+                l.jobFailed(job, failure);
+            }
+        }
+    }
+
+    void handedBack(GearmanJob job, String reason) {
+        handedBack.incrementAndGet();
+        LOG.warn("Gearman job {} handed back to gearmand ({}); gearmand will run it again", job, reason);
+        for (GearmanJobListener l : getEndpoint().getComponent().jobListeners()) {
+            l.jobHandedBack(job, reason);
+        }
+    }
+}

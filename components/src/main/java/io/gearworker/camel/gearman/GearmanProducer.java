@@ -1,0 +1,97 @@
+package io.gearworker.camel.gearman;
+
+import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeoutException;
+
+import io.gearworker.camel.gearman.protocol.GearmanClient;
+import io.gearworker.camel.gearman.protocol.JobRequest;
+import io.gearworker.camel.gearman.protocol.JobResult;
+import org.apache.camel.AsyncCallback;
+import org.apache.camel.Exchange;
+import org.apache.camel.ExchangeTimedOutException;
+import org.apache.camel.Message;
+import org.apache.camel.support.DefaultAsyncProducer;
+import reactor.core.publisher.Mono;
+
+/**
+ * Submits the message body as a job. Foreground: the exchange continues, without blocking a thread, when the
+ * result arrives; the body becomes the result. Background: the exchange continues once gearmand queued the job,
+ * with its handle in {@link GearmanConstants#JOB_HANDLE}.
+ */
+public class GearmanProducer extends DefaultAsyncProducer {
+
+    private static final byte[] EMPTY = new byte[0];
+
+    private GearmanClient client;
+    private ExecutorService readers;
+
+    public GearmanProducer(GearmanEndpoint endpoint) {
+        super(endpoint);
+    }
+
+    @Override
+    public GearmanEndpoint getEndpoint() {
+        return (GearmanEndpoint) super.getEndpoint();
+    }
+
+    @Override
+    protected void doStart() throws Exception {
+        super.doStart();
+        GearmanConfiguration cfg = getEndpoint().getConfiguration();
+        readers = getEndpoint().getCamelContext().getExecutorServiceManager()
+                .newCachedThreadPool(this, "GearmanProducer[" + cfg.getFunctionName() + "]");
+        client = new GearmanClient(cfg.serverList(), getEndpoint().codec(),
+                Duration.ofMillis(cfg.getConnectTimeout()), readers);
+    }
+
+    @Override
+    protected void doStop() throws Exception {
+        if (client != null) {
+            client.close();
+            client = null;
+        }
+        if (readers != null) {
+            getEndpoint().getCamelContext().getExecutorServiceManager().shutdownNow(readers);
+            readers = null;
+        }
+        super.doStop();
+    }
+
+    @Override
+    public boolean process(Exchange exchange, AsyncCallback callback) {
+        GearmanConfiguration cfg = getEndpoint().getConfiguration();
+        Message in = exchange.getMessage();
+        JobRequest job;
+        try {
+            Object body = in.getBody();
+            byte[] workload = body == null ? EMPTY : in.getMandatoryBody(byte[].class);
+            String function = in.getHeader(GearmanConstants.FUNCTION_OVERRIDE, cfg.getFunctionName(), String.class);
+            job = new JobRequest(function, workload, in.getHeader(GearmanConstants.UNIQUE_ID, String.class),
+                    cfg.getPriority(), cfg.isBackground());
+        } catch (Exception e) {
+            exchange.setException(e);
+            callback.done(true);
+            return true;
+        }
+        Mono<JobResult> result = client.submit(job);
+        if (cfg.getTimeout() > 0 && !cfg.isBackground()) {
+            result = result.timeout(Duration.ofMillis(cfg.getTimeout()));
+        }
+        result.subscribe(r -> {
+            in.setHeader(GearmanConstants.JOB_HANDLE, r.handle());
+            in.setHeader(GearmanConstants.SERVER, r.server().toString());
+            if (r.data() != null) {
+                in.setBody(r.data());
+            }
+            callback.done(false);
+        }, error -> {
+            exchange.setException(error instanceof TimeoutException
+                    ? new ExchangeTimedOutException(exchange, cfg.getTimeout(),
+                            "no result for Gearman job '" + job.function() + "'; it stays with gearmand")
+                    : error);
+            callback.done(false);
+        });
+        return false;
+    }
+}

@@ -1,0 +1,172 @@
+package io.gearworker.camel.gearman.protocol;
+
+import static io.gearworker.camel.gearman.protocol.Packet.request;
+import static io.gearworker.camel.gearman.protocol.Packet.text;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.MonoSink;
+
+/**
+ * A client connection that carries many jobs at once. gearmand answers SUBMIT_JOB with JOB_CREATED in order, so a
+ * FIFO of submissions pairs each answer with its job; foreground jobs then wait in a map by handle for
+ * WORK_COMPLETE / WORK_FAIL / WORK_EXCEPTION. One reader thread per connection dispatches every response.
+ */
+final class ClientConnection {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ClientConnection.class);
+
+    private final PacketConnection connection;
+    private final Queue<Submission> awaitingHandle = new ConcurrentLinkedQueue<>();
+    private final Object writeOrder = new Object();
+    private final Map<String, Submission> running = new ConcurrentHashMap<>();
+    private volatile boolean closed;
+
+    private record Submission(JobRequest request, MonoSink<JobResult> sink) {
+    }
+
+    private ClientConnection(PacketConnection connection) {
+        this.connection = connection;
+    }
+
+    /** Connects, asks gearmand to forward WORK_EXCEPTION to us, and starts the reader on the executor. */
+    static ClientConnection open(ServerAddress server, PacketCodec codec, Duration connectTimeout, Executor readers)
+            throws IOException {
+        PacketConnection pc = PacketConnection.open(server, codec, connectTimeout);
+        ClientConnection c = new ClientConnection(pc);
+        try {
+            pc.send(request(PacketType.OPTION_REQ, text("exceptions")));
+            readers.execute(c::readLoop);
+        } catch (IOException | RuntimeException e) {
+            pc.close();
+            throw e;
+        }
+        return c;
+    }
+
+    ServerAddress server() {
+        return connection.server();
+    }
+
+    boolean isOpen() {
+        return !closed;
+    }
+
+    void submit(JobRequest job, MonoSink<JobResult> sink) {
+        Submission s = new Submission(job, sink);
+        Packet packet = request(job.priority().packetType(job.background()), text(job.function()),
+                text(job.uniqueId()), job.workload());
+        // enqueue and write under one lock: the FIFO order must be the wire order
+        synchronized (writeOrder) {
+            if (closed) {
+                sink.error(new IOException("connection to gearmand " + server() + " is closed"));
+                return;
+            }
+            awaitingHandle.add(s);
+            try {
+                connection.send(packet);
+            } catch (GearmanProtocolException e) {
+                awaitingHandle.remove(s); // refused before anything was written (too large)
+                sink.error(e);
+            } catch (IOException e) {
+                fail(e);
+            }
+        }
+    }
+
+    private void readLoop() {
+        try {
+            while (!closed) {
+                dispatch(connection.receive());
+            }
+        } catch (IOException e) {
+            if (!closed) {
+                LOG.warn("Connection to gearmand {} lost: {}; failing {} unfinished job(s)", server(), e.getMessage(),
+                        running.size() + awaitingHandle.size());
+            }
+            fail(e);
+        } catch (RuntimeException e) {
+            LOG.error("Client reader for gearmand {} failed", server(), e);
+            fail(new IOException(e));
+        }
+    }
+
+    private void dispatch(Packet p) {
+        switch (p.type()) {
+            case JOB_CREATED -> {
+                Submission s = awaitingHandle.poll();
+                if (s == null) {
+                    LOG.warn("gearmand {} sent JOB_CREATED for no submission", server());
+                    return;
+                }
+                String handle = p.textArgument(0);
+                if (s.request.background()) {
+                    s.sink.success(new JobResult(server(), handle, null));
+                } else {
+                    running.put(handle, s);
+                }
+            }
+            case WORK_COMPLETE -> {
+                Submission s = running.remove(p.textArgument(0));
+                if (s != null) {
+                    s.sink.success(new JobResult(server(), p.textArgument(0), p.argument(1)));
+                }
+            }
+            case WORK_FAIL -> {
+                Submission s = running.remove(p.textArgument(0));
+                if (s != null) {
+                    s.sink.error(new GearmanJobFailedException(p.textArgument(0), "job failed (WORK_FAIL)"));
+                }
+            }
+            case WORK_EXCEPTION -> {
+                Submission s = running.remove(p.textArgument(0));
+                if (s != null) {
+                    s.sink.error(new GearmanJobFailedException(p.textArgument(0), p.textArgument(1)));
+                }
+            }
+            case ERROR -> {
+                // an ERROR takes the place of the JOB_CREATED of the oldest submission
+                Submission s = awaitingHandle.poll();
+                String text = "gearmand " + server() + " answered ERROR " + p.textArgument(0) + ": " + p.textArgument(1);
+                if (s != null) {
+                    s.sink.error(new IOException(text));
+                } else {
+                    LOG.warn(text);
+                }
+            }
+            case OPTION_RES, WORK_STATUS, WORK_DATA, WORK_WARNING, NOOP -> {
+                // progress is not part of a job's result
+            }
+            default -> LOG.debug("Ignoring {} from gearmand {}", p.type(), server());
+        }
+    }
+
+    /** Closes the socket (unblocking a writer) and fails every unfinished job. Safe to call more than once. */
+    private void fail(IOException cause) {
+        closed = true;
+        connection.close();
+        IOException e = new IOException("connection to gearmand " + server() + " lost before the job finished: "
+                + cause.getMessage(), cause);
+        for (Submission s; (s = awaitingHandle.poll()) != null; ) {
+            s.sink.error(e);
+        }
+        running.keySet().forEach(handle -> {
+            Submission s = running.remove(handle);
+            if (s != null) {
+                s.sink.error(e);
+            }
+        });
+    }
+
+    void close() {
+        fail(new IOException("client closed"));
+    }
+}

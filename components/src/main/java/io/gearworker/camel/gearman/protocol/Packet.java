@@ -1,0 +1,89 @@
+package io.gearworker.camel.gearman.protocol;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * One binary protocol packet: direction (request to the server, response from it), type and arguments.
+ * Arguments are raw bytes; text arguments (function names, handles) are UTF-8.
+ */
+public final class Packet {
+
+    private final boolean request;
+    private final PacketType type;
+    private final byte[][] arguments;
+
+    private Packet(boolean request, PacketType type, byte[][] arguments) {
+        if (arguments.length != type.argumentCount()) {
+            throw new IllegalArgumentException(
+                    type + " takes " + type.argumentCount() + " arguments, got " + arguments.length);
+        }
+        this.request = request;
+        this.type = type;
+        this.arguments = arguments;
+    }
+
+    /** A packet sent to the server ({@code \0REQ}). */
+    public static Packet request(PacketType type, byte[]... arguments) {
+        return new Packet(true, type, arguments);
+    }
+
+    /** A packet sent by the server ({@code \0RES}). */
+    public static Packet response(PacketType type, byte[]... arguments) {
+        return new Packet(false, type, arguments);
+    }
+
+    public static byte[] text(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    public boolean isRequest() {
+        return request;
+    }
+
+    public PacketType type() {
+        return type;
+    }
+
+    public int argumentCount() {
+        return arguments.length;
+    }
+
+    public byte[] argument(int index) {
+        return arguments[index];
+    }
+
+    public String textArgument(int index) {
+        return new String(arguments[index], StandardCharsets.UTF_8);
+    }
+
+    /** Size of the data part on the wire: all arguments plus the NUL separators between them. */
+    public long dataSize() {
+        long size = Math.max(0, arguments.length - 1);
+        for (byte[] a : arguments) {
+            size += a.length;
+        }
+        return size;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Packet p && p.request == request && p.type == type
+                && Arrays.deepEquals(p.arguments, arguments);
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * type.hashCode() + Arrays.deepHashCode(arguments);
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder(request ? "REQ " : "RES ").append(type);
+        for (int i = 0; i < arguments.length; i++) {
+            boolean data = i == arguments.length - 1 && arguments[i].length > 64;
+            sb.append(' ').append(data ? "<" + arguments[i].length + " bytes>" : textArgument(i));
+        }
+        return sb.toString();
+    }
+}

@@ -1,0 +1,147 @@
+package io.gearworker.camel.gearman.protocol;
+
+import java.io.DataInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+
+/**
+ * Encodes and decodes binary packets: a 12-byte header ({@code \0REQ}/{@code \0RES}, type, data length, big-endian)
+ * followed by the NUL-separated arguments. The declared length is checked against {@link #maxPayloadSize()} before
+ * anything is allocated, so a peer cannot make us buffer more than that.
+ */
+public final class PacketCodec {
+
+    /** Default hard limit for one packet's data: 64 MiB. */
+    public static final int DEFAULT_MAX_PAYLOAD_SIZE = 64 * 1024 * 1024;
+
+    static final int HEADER_SIZE = 12;
+    private static final int MAGIC_REQ = 0x00524551; // "\0REQ"
+    private static final int MAGIC_RES = 0x00524553; // "\0RES"
+
+    private final int maxPayloadSize;
+
+    public PacketCodec(int maxPayloadSize) {
+        if (maxPayloadSize <= 0) {
+            throw new IllegalArgumentException("maxPayloadSize must be > 0, was " + maxPayloadSize);
+        }
+        this.maxPayloadSize = maxPayloadSize;
+    }
+
+    public int maxPayloadSize() {
+        return maxPayloadSize;
+    }
+
+    /** Writes the packet (not flushed). Refuses one whose data exceeds the limit: the peer would refuse it too. */
+    public void write(Packet packet, OutputStream out) throws IOException {
+        long size = packet.dataSize();
+        if (size > maxPayloadSize) {
+            throw new GearmanProtocolException(
+                    packet.type() + " of " + size + " bytes exceeds maxPayloadSize " + maxPayloadSize);
+        }
+        byte[] header = new byte[HEADER_SIZE];
+        putInt(header, 0, packet.isRequest() ? MAGIC_REQ : MAGIC_RES);
+        putInt(header, 4, packet.type().code());
+        putInt(header, 8, (int) size);
+        out.write(header);
+        for (int i = 0; i < packet.argumentCount(); i++) {
+            if (i > 0) {
+                out.write(0);
+            }
+            out.write(packet.argument(i));
+        }
+    }
+
+    /**
+     * Reads one packet, blocking until it is complete.
+     *
+     * @return the packet, or {@code null} when the stream ended cleanly between packets
+     * @throws GearmanProtocolException when the bytes are not a valid packet or the stream ends inside one
+     */
+    public Packet read(InputStream in) throws IOException {
+        DataInputStream data = in instanceof DataInputStream d ? d : new DataInputStream(in);
+        int first = data.read();
+        if (first < 0) {
+            return null;
+        }
+        byte[] header = new byte[HEADER_SIZE];
+        header[0] = (byte) first;
+        readFully(data, header, 1, HEADER_SIZE - 1, "header");
+        int magic = getInt(header, 0);
+        if (magic != MAGIC_REQ && magic != MAGIC_RES) {
+            throw new GearmanProtocolException(String.format("bad packet magic 0x%08x (expected \\0REQ or \\0RES)", magic));
+        }
+        int code = getInt(header, 4);
+        PacketType type = PacketType.fromCode(code);
+        if (type == null) {
+            throw new GearmanProtocolException("unknown packet type " + code);
+        }
+        long size = getInt(header, 8) & 0xFFFFFFFFL;
+        if (size > maxPayloadSize) {
+            throw new GearmanProtocolException(type + " announces " + size + " bytes, more than maxPayloadSize "
+                    + maxPayloadSize + "; refusing it");
+        }
+        byte[] body = new byte[(int) size];
+        readFully(data, body, 0, body.length, type.toString());
+        return new PacketBuilder(magic == MAGIC_REQ, type).split(body);
+    }
+
+    private static void readFully(DataInputStream in, byte[] buf, int off, int len, String what) throws IOException {
+        try {
+            in.readFully(buf, off, len);
+        } catch (EOFException e) {
+            throw new GearmanProtocolException("connection ended inside a packet (" + what + " truncated)", e);
+        }
+    }
+
+    private static void putInt(byte[] b, int off, int v) {
+        b[off] = (byte) (v >>> 24);
+        b[off + 1] = (byte) (v >>> 16);
+        b[off + 2] = (byte) (v >>> 8);
+        b[off + 3] = (byte) v;
+    }
+
+    private static int getInt(byte[] b, int off) {
+        return (b[off] & 0xFF) << 24 | (b[off + 1] & 0xFF) << 16 | (b[off + 2] & 0xFF) << 8 | (b[off + 3] & 0xFF);
+    }
+
+    /** Splits a packet's data into its arguments: the first n-1 at NUL bytes, the last takes the rest. */
+    private record PacketBuilder(boolean request, PacketType type) {
+
+        Packet split(byte[] body) throws GearmanProtocolException {
+            int n = type.argumentCount();
+            byte[][] args = new byte[n][];
+            if (n == 0) {
+                if (body.length != 0) {
+                    throw new GearmanProtocolException(type + " carries no data but has " + body.length + " bytes");
+                }
+                return make(args);
+            }
+            int start = 0;
+            for (int i = 0; i < n - 1; i++) {
+                int nul = indexOf(body, start);
+                if (nul < 0) {
+                    throw new GearmanProtocolException(type + " needs " + n + " arguments, found " + (i + 1));
+                }
+                args[i] = java.util.Arrays.copyOfRange(body, start, nul);
+                start = nul + 1;
+            }
+            args[n - 1] = start == 0 ? body : java.util.Arrays.copyOfRange(body, start, body.length);
+            return make(args);
+        }
+
+        private Packet make(byte[][] args) {
+            return request ? Packet.request(type, args) : Packet.response(type, args);
+        }
+
+        private static int indexOf(byte[] b, int from) {
+            for (int i = from; i < b.length; i++) {
+                if (b[i] == 0) {
+                    return i;
+                }
+            }
+            return -1;
+        }
+    }
+}

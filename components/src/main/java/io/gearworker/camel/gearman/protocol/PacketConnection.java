@@ -1,0 +1,89 @@
+package io.gearworker.camel.gearman.protocol;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.Closeable;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.time.Duration;
+
+/**
+ * One TCP connection to gearmand speaking binary packets. Reads block the calling thread (no selector spinning, no
+ * polling: an idle worker costs nothing); writes are serialised so progress packets from a route thread and the
+ * result from the slot thread never interleave.
+ */
+public final class PacketConnection implements Closeable {
+
+    private final ServerAddress server;
+    private final PacketCodec codec;
+    private final Socket socket;
+    private final DataInputStream in;
+    private final OutputStream out;
+
+    private PacketConnection(ServerAddress server, PacketCodec codec, Socket socket) throws IOException {
+        this.server = server;
+        this.codec = codec;
+        this.socket = socket;
+        this.in = new DataInputStream(new BufferedInputStream(socket.getInputStream(), 64 * 1024));
+        this.out = new BufferedOutputStream(socket.getOutputStream(), 64 * 1024);
+    }
+
+    public static PacketConnection open(ServerAddress server, PacketCodec codec, Duration connectTimeout)
+            throws IOException {
+        Socket socket = new Socket();
+        try {
+            socket.setTcpNoDelay(true);
+            socket.setKeepAlive(true);
+            socket.connect(new InetSocketAddress(server.host(), server.port()), (int) connectTimeout.toMillis());
+            return new PacketConnection(server, codec, socket);
+        } catch (IOException | RuntimeException e) {
+            socket.close();
+            throw e;
+        }
+    }
+
+    public ServerAddress server() {
+        return server;
+    }
+
+    /** Writes the packets and flushes once, so a result and the next grab leave in one segment. */
+    public void send(Packet... packets) throws IOException {
+        synchronized (out) {
+            for (Packet p : packets) {
+                codec.write(p, out);
+            }
+            out.flush();
+        }
+    }
+
+    /** Blocks until a packet arrives. Throws {@link java.io.EOFException} when gearmand closed the connection. */
+    public Packet receive() throws IOException {
+        Packet p = codec.read(in);
+        if (p == null) {
+            throw new java.io.EOFException("gearmand " + server + " closed the connection");
+        }
+        return p;
+    }
+
+    public boolean isClosed() {
+        return socket.isClosed();
+    }
+
+    /** Closes the socket; a thread blocked in {@link #receive()} gets an exception at once. */
+    @Override
+    public void close() {
+        try {
+            socket.close();
+        } catch (IOException ignored) {
+            // closing is best effort; nothing more can be done with this socket
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "gearmand " + server;
+    }
+}

@@ -1,0 +1,149 @@
+package io.gearworker.camel.gearman.protocol;
+
+import static io.gearworker.camel.gearman.protocol.Packet.request;
+import static io.gearworker.camel.gearman.protocol.Packet.text;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Collection;
+
+/**
+ * The worker side of one connection: register, grab, sleep until woken, report results. The caller drives it from
+ * one thread; progress packets ({@link #sendStatus}, {@link #sendData}) may come from another.
+ */
+public final class WorkerConnection implements Closeable {
+
+    private static final byte[] EMPTY = new byte[0];
+
+    private final PacketConnection connection;
+
+    private WorkerConnection(PacketConnection connection) {
+        this.connection = connection;
+    }
+
+    /** Connects and registers the worker id and every function (CAN_DO, or CAN_DO_TIMEOUT when timeout > 0). */
+    public static WorkerConnection open(ServerAddress server, PacketCodec codec, Duration connectTimeout,
+            String workerId, Collection<String> functions, int canDoTimeoutSeconds) throws IOException {
+        PacketConnection c = PacketConnection.open(server, codec, connectTimeout);
+        try {
+            Packet[] hello = new Packet[functions.size() + 1];
+            int i = 0;
+            hello[i++] = request(PacketType.SET_CLIENT_ID, text(workerId));
+            for (String f : functions) {
+                hello[i++] = canDoTimeoutSeconds > 0
+                        ? request(PacketType.CAN_DO_TIMEOUT, text(f), text(Integer.toString(canDoTimeoutSeconds)))
+                        : request(PacketType.CAN_DO, text(f));
+            }
+            c.send(hello);
+            return new WorkerConnection(c);
+        } catch (IOException | RuntimeException e) {
+            c.close();
+            throw e;
+        }
+    }
+
+    public ServerAddress server() {
+        return connection.server();
+    }
+
+    /** Asks for a job; sends GRAB_JOB_UNIQ, preceded by the given packets in the same write. */
+    public void requestJob(Packet... before) throws IOException {
+        if (before.length == 0) {
+            connection.send(request(PacketType.GRAB_JOB_UNIQ));
+        } else {
+            Packet[] all = java.util.Arrays.copyOf(before, before.length + 1);
+            all[before.length] = request(PacketType.GRAB_JOB_UNIQ);
+            connection.send(all);
+        }
+    }
+
+    /**
+     * Waits for the answer to {@link #requestJob}: the job, or {@code null} for NO_JOB. NOOPs that were queued
+     * while we were busy are skipped.
+     */
+    public AssignedJob awaitAssignment() throws IOException {
+        while (true) {
+            Packet p = connection.receive();
+            switch (p.type()) {
+                case NO_JOB:
+                    return null;
+                case JOB_ASSIGN_UNIQ:
+                    return new AssignedJob(server(), p.textArgument(0), p.textArgument(1), p.textArgument(2),
+                            p.argument(3));
+                case NOOP:
+                    continue;
+                case ERROR:
+                    throw new GearmanProtocolException("gearmand " + server() + " answered ERROR "
+                            + p.textArgument(0) + ": " + p.textArgument(1));
+                default:
+                    throw new GearmanProtocolException("unexpected " + p.type() + " while waiting for a job from "
+                            + server());
+            }
+        }
+    }
+
+    /** Tells gearmand we are going to sleep; it answers with NOOP when a job of ours arrives. */
+    public void preSleep() throws IOException {
+        connection.send(request(PacketType.PRE_SLEEP));
+    }
+
+    /** Blocks on the socket until gearmand sends NOOP. Costs no CPU while waiting. */
+    public void awaitWakeUp() throws IOException {
+        while (true) {
+            Packet p = connection.receive();
+            if (p.type() == PacketType.NOOP) {
+                return;
+            }
+            if (p.type() == PacketType.ERROR) {
+                throw new GearmanProtocolException("gearmand " + server() + " answered ERROR "
+                        + p.textArgument(0) + ": " + p.textArgument(1));
+            }
+            throw new GearmanProtocolException("unexpected " + p.type() + " while asleep on " + server());
+        }
+    }
+
+    public static Packet workComplete(String handle, byte[] result) {
+        return request(PacketType.WORK_COMPLETE, text(handle), result == null ? EMPTY : result);
+    }
+
+    public static Packet workFail(String handle) {
+        return request(PacketType.WORK_FAIL, text(handle));
+    }
+
+    public static Packet workException(String handle, String message) {
+        return request(PacketType.WORK_EXCEPTION, text(handle), text(message == null ? "" : message));
+    }
+
+    /** Sends result packets now, without asking for the next job. */
+    public void send(Packet... packets) throws IOException {
+        connection.send(packets);
+    }
+
+    public void sendStatus(String handle, long numerator, long denominator) throws IOException {
+        connection.send(request(PacketType.WORK_STATUS, text(handle), text(Long.toString(numerator)),
+                text(Long.toString(denominator))));
+    }
+
+    public void sendData(String handle, byte[] data) throws IOException {
+        connection.send(request(PacketType.WORK_DATA, text(handle), data));
+    }
+
+    public void sendWarning(String handle, byte[] data) throws IOException {
+        connection.send(request(PacketType.WORK_WARNING, text(handle), data));
+    }
+
+    public boolean isClosed() {
+        return connection.isClosed();
+    }
+
+    @Override
+    public void close() {
+        connection.close();
+    }
+
+    @Override
+    public String toString() {
+        return connection.toString();
+    }
+}
