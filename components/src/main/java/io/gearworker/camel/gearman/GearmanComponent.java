@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import io.gearworker.camel.gearman.protocol.JobPriority;
 import org.apache.camel.Endpoint;
 import org.apache.camel.spi.Metadata;
 import org.apache.camel.spi.annotations.Component;
@@ -25,6 +26,15 @@ public class GearmanComponent extends DefaultComponent {
     protected Endpoint createEndpoint(String uri, String remaining, Map<String, Object> parameters) throws Exception {
         GearmanConfiguration config = configuration.copy();
         config.setFunctionName(remaining);
+        Object priority = parameters.get("priority");
+        if (priority instanceof String text) {
+            // parsed here so that a bad value is reported with the values allowed
+            try {
+                parameters.put("priority", JobPriority.parse(text));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("gearman: option " + e.getMessage());
+            }
+        }
         GearmanEndpoint endpoint = new GearmanEndpoint(uri, this, config);
         setProperties(config, parameters);   // gearman options
         setProperties(endpoint, parameters); // Camel's generic endpoint options (bridgeErrorHandler, …)

@@ -202,7 +202,8 @@ public class GearmanConsumer extends DefaultConsumer implements ShutdownAware, S
                 job.outcome(null);
                 return new Packet[] { WorkerConnection.workComplete(job.handle(), result) };
             }
-            getExceptionHandler().handleException("Gearman job " + job + " failed", exchange, failure);
+            // Camel's error handler has already logged the failure with its stack trace
+            LOG.debug("Gearman job {} failed: {}", job, failure.getMessage());
             job.outcome(failure);
             if (getEndpoint().getConfiguration().isSendExceptions()) {
                 // gearmand (1.1.x) ends the job on WORK_EXCEPTION: a WORK_FAIL after it is answered JOB_NOT_FOUND

@@ -18,6 +18,7 @@ import io.gearworker.camel.gearman.protocol.GearmanJobFailedException;
 import io.gearworker.camel.gearman.protocol.GearmanProtocolException;
 import io.gearworker.camel.gearman.protocol.JobRequest;
 import io.gearworker.camel.gearman.protocol.ServerAddress;
+import io.gearworker.camel.gearman.protocol.WorkerConnection;
 import io.gearworker.camel.gearman.test.Gearman;
 import io.gearworker.camel.gearman.test.GearmandExtension;
 import io.gearworker.camel.gearman.test.LogCapture;
@@ -31,22 +32,14 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * {@code maxPayloadSize} protects the worker and the producer from packets larger than allowed. A worker offered
- * a too-large job refuses to read it and closes its connection: gearmand keeps the job (at-least-once: another
- * worker with a larger limit may run it) and our worker reconnects and goes on serving.
- * <p>
- * With gearmand's default {@code --job-retries=0} the refused job is offered again and again: every connection of
- * the consumer refuses it, reconnects and is offered it anew, about ten times a second, logging each time, until
- * the job is removed. {@code --job-retries=N} makes gearmand drop it after N refusals and fail it for its client.
+ * a too-large job reads only its handle, skips the rest without buffering it and fails the job (WORK_FAIL): the
+ * client is told at once, and the job is not handed back to loop through the fleet (gearmand's default
+ * {@code --job-retries=0} would offer it again for ever). The worker's connection stays up and it goes on serving.
  */
 class GearmanOversizeIT extends CamelTestSupport {
 
-    /** gearmand as Debian runs it: a handed-back job is offered again without limit. */
     @RegisterExtension
     static GearmandExtension gearmand = new GearmandExtension();
-
-    /** gearmand that drops a job after 3 attempts, failing it for a waiting client. */
-    @RegisterExtension
-    static GearmandExtension gearmandWithRetryLimit = new GearmandExtension("--job-retries=3");
 
     private static final byte[] BIG = new byte[4096];
 
@@ -54,7 +47,7 @@ class GearmanOversizeIT extends CamelTestSupport {
         Arrays.fill(BIG, (byte) 'x');
     }
 
-    private final LogCapture log = LogCapture.of(WorkerConnectionLoop.class);
+    private final LogCapture log = LogCapture.of(WorkerConnection.class);
     private final List<String> routed = new CopyOnWriteArrayList<>();
 
     @AfterEach
@@ -82,42 +75,40 @@ class GearmanOversizeIT extends CamelTestSupport {
     }
 
     @Test
-    void workerRefusesAnOversizedJobAndKeepsServing() throws Exception {
+    void workerFailsAnOversizedJobAndKeepsServing() throws Exception {
         String fn = smallWorker(gearmand);
         ServerAddress server = gearmand.address();
-        try (GearmanClient client = Gearman.client(server)) {
-            client.submit(JobRequest.background(fn, BIG)).block(Duration.ofSeconds(5));
-
-            await("refusal logged").atMost(Duration.ofSeconds(3)).until(() -> refusals() >= 1);
-            assertThat(Gearman.call(server, fn, "small", Duration.ofSeconds(3))).isEqualTo("ok small");
-            assertThat(Gearman.call(server, fn, "again", Duration.ofSeconds(3))).isEqualTo("ok again");
-        }
-
-        assertThat(log.messages(Level.WARN, "maxPayloadSize")).first().asString()
-                .containsPattern("JOB_ASSIGN_UNIQ announces 4[01]\\d\\d bytes") // 4096 + handle, function, NULs
-                .contains("closing the connection and reconnecting");
-        assertThat(routed).as("what the route received").containsExactly("small", "again");
-        assertThat(context.getRouteController().getRouteStatus(fn)).isEqualTo(ServiceStatus.Started);
-        // handed back, not lost: gearmand still holds it for a worker that can take it
-        assertThat(Gearman.status(server, fn).total()).isEqualTo(1);
-    }
-
-    @Test
-    void withJobRetriesGearmandDropsTheRefusedJobAndItsClientIsTold() throws Exception {
-        String fn = smallWorker(gearmandWithRetryLimit);
-        ServerAddress server = gearmandWithRetryLimit.address();
         try (GearmanClient client = Gearman.client(server)) {
             CompletableFuture<?> big = client.submit(JobRequest.foreground(fn, BIG)).toFuture();
 
             assertThatThrownBy(() -> big.get(5, TimeUnit.SECONDS))
                     .hasCauseInstanceOf(GearmanJobFailedException.class);
             assertThat(Gearman.call(server, fn, "small", Duration.ofSeconds(3))).isEqualTo("ok small");
+            assertThat(Gearman.call(server, fn, "again", Duration.ofSeconds(3))).isEqualTo("ok again");
         }
-        assertThat(refusals()).as("one refusal per attempt gearmand allowed").isEqualTo(3);
-        await("no further refusals").during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2))
-                .until(() -> refusals() == 3);
+
+        assertThat(log.messages(Level.WARN, "maxPayloadSize")).singleElement().asString()
+                .containsPattern("JOB_ASSIGN_UNIQ announces 4[01]\\d\\d bytes") // 4096 + handle, function, NULs
+                .contains("sent WORK_FAIL");
+        assertThat(routed).as("what the route received").containsExactly("small", "again");
+        assertThat(context.getRouteController().getRouteStatus(fn)).isEqualTo(ServiceStatus.Started);
+        await("no further refusals").during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2))
+                .until(() -> refusals() == 1);
+        assertThat(Gearman.status(server, fn).total()).as("nothing left queued").isZero();
+    }
+
+    @Test
+    void anOversizedBackgroundJobIsFailedOnceNotLooped() throws Exception {
+        String fn = smallWorker(gearmand);
+        ServerAddress server = gearmand.address();
+        try (GearmanClient client = Gearman.client(server)) {
+            client.submit(JobRequest.background(fn, BIG)).block(Duration.ofSeconds(5));
+            await("refusal logged").atMost(Duration.ofSeconds(3)).until(() -> refusals() >= 1);
+            assertThat(Gearman.call(server, fn, "small", Duration.ofSeconds(3))).isEqualTo("ok small");
+        }
+        await("the job is gone").atMost(Duration.ofSeconds(2)).until(() -> Gearman.status(server, fn).total() == 0);
+        assertThat(refusals()).isEqualTo(1);
         assertThat(routed).containsExactly("small");
-        assertThat(Gearman.status(server, fn).total()).isZero();
     }
 
     @Test

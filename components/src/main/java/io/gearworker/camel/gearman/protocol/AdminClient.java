@@ -57,14 +57,13 @@ public final class AdminClient {
     }
 
     static WorkerLine parseWorkerLine(ServerAddress server, String line) throws GearmanProtocolException {
-        int colon = line.indexOf(" :");
-        String[] head = (colon < 0 ? line : line.substring(0, colon)).trim().split("\\s+");
-        if (colon < 0 || head.length < 3) {
+        // FD IP CLIENT-ID : FUNC… (the IP may itself contain colons: IPv6)
+        String[] f = line.trim().split("\\s+");
+        if (f.length < 4 || !f[3].equals(":")) {
             throw new GearmanProtocolException("unexpected 'workers' line from " + server + ": " + line);
         }
-        String tail = line.substring(colon + 2).trim();
-        List<String> functions = tail.isEmpty() ? List.of() : Arrays.asList(tail.split("\\s+"));
-        return new WorkerLine(server, head[0], head[1], head[2], functions);
+        List<String> functions = Arrays.asList(f).subList(4, f.length);
+        return new WorkerLine(server, f[0], f[1], f[2], List.copyOf(functions));
     }
 
     static FunctionStatus parseStatusLine(String line) throws GearmanProtocolException {

@@ -18,6 +18,14 @@ public final class Packet {
             throw new IllegalArgumentException(
                     type + " takes " + type.argumentCount() + " arguments, got " + arguments.length);
         }
+        for (int i = 0; i < arguments.length - 1; i++) {
+            for (byte b : arguments[i]) {
+                if (b == 0) {
+                    throw new IllegalArgumentException(type + " argument " + i + " contains a NUL byte; only the"
+                            + " last argument may (a function name, unique id or handle cannot)");
+                }
+            }
+        }
         this.request = request;
         this.type = type;
         this.arguments = arguments;

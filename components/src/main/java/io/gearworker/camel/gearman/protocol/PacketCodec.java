@@ -79,12 +79,41 @@ public final class PacketCodec {
         }
         long size = getInt(header, 8) & 0xFFFFFFFFL;
         if (size > maxPayloadSize) {
-            throw new GearmanProtocolException(type + " announces " + size + " bytes, more than maxPayloadSize "
-                    + maxPayloadSize + "; refusing it");
+            String refusal = type + " announces " + size + " bytes, more than maxPayloadSize " + maxPayloadSize;
+            if (type == PacketType.JOB_ASSIGN_UNIQ || type == PacketType.JOB_ASSIGN) {
+                throw new OversizedJobException(skipJobAfterHandle(data, size, type), refusal);
+            }
+            throw new GearmanProtocolException(refusal + "; refusing it");
         }
         byte[] body = new byte[(int) size];
         readFully(data, body, 0, body.length, type.toString());
         return new PacketBuilder(magic == MAGIC_REQ, type).split(body);
+    }
+
+    /** Reads a job packet's handle (its first argument) and discards the rest, holding at most the handle. */
+    private static String skipJobAfterHandle(DataInputStream in, long size, PacketType type) throws IOException {
+        StringBuilder handle = new StringBuilder();
+        long read = 0;
+        while (read < size) {
+            int b = in.read();
+            if (b < 0) {
+                throw new GearmanProtocolException("connection ended inside a packet (" + type + " truncated)");
+            }
+            read++;
+            if (b == 0) {
+                break;
+            }
+            if (handle.length() > 1024) {
+                throw new GearmanProtocolException(type + " has a job handle longer than 1024 bytes");
+            }
+            handle.append((char) b);
+        }
+        try {
+            in.skipNBytes(size - read);
+        } catch (java.io.EOFException e) {
+            throw new GearmanProtocolException("connection ended inside a packet (" + type + " truncated)", e);
+        }
+        return handle.toString();
     }
 
     private static void readFully(DataInputStream in, byte[] buf, int off, int len, String what) throws IOException {

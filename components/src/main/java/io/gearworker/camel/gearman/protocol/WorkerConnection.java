@@ -8,12 +8,16 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.Collection;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 /**
  * The worker side of one connection: register, grab, sleep until woken, report results. The caller drives it from
  * one thread; progress packets ({@link #sendStatus}, {@link #sendData}) may come from another.
  */
 public final class WorkerConnection implements Closeable {
 
+    private static final Logger LOG = LoggerFactory.getLogger(WorkerConnection.class);
     private static final byte[] EMPTY = new byte[0];
 
     private final PacketConnection connection;
@@ -60,11 +64,20 @@ public final class WorkerConnection implements Closeable {
 
     /**
      * Waits for the answer to {@link #requestJob}: the job, or {@code null} for NO_JOB. NOOPs that were queued
-     * while we were busy are skipped.
+     * while we were busy are skipped. A job larger than maxPayloadSize is failed (WORK_FAIL) and counts as no job.
      */
     public AssignedJob awaitAssignment() throws IOException {
         while (true) {
-            Packet p = connection.receive();
+            Packet p;
+            try {
+                p = connection.receive();
+            } catch (OversizedJobException e) {
+                // failing it is final and tells the client; handing it back would only loop it through the fleet
+                connection.send(workFail(e.getHandle()));
+                LOG.warn("Refused job {} from gearmand {}: {}; sent WORK_FAIL", e.getHandle(), server(),
+                        e.getMessage());
+                return null;
+            }
             switch (p.type()) {
                 case NO_JOB:
                     return null;

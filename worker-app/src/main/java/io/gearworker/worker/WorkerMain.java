@@ -1,0 +1,42 @@
+package io.gearworker.worker;
+
+import java.util.Set;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** Entry point: {@code java -jar gearman-worker.jar [run|submit|workers] [options]}; {@code run} is the default. */
+@Command(name = "gearman-worker", mixinStandardHelpOptions = true, version = "gearman-worker 0.1.0",
+         description = "Gearman worker platform on Apache Camel.",
+         subcommands = { RunCommand.class, SubmitCommand.class, WorkersCommand.class })
+public final class WorkerMain {
+
+    private static final Set<String> COMMANDS = Set.of("run", "submit", "workers", "help");
+
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    static int execute(String... args) {
+        return commandLine().execute(withDefaultCommand(args));
+    }
+
+    static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new WorkerMain());
+        cl.setDefaultValueProvider(ConfigDefaults.fromEnvironment());
+        cl.getSubcommands().values().forEach(sub -> sub.setDefaultValueProvider(ConfigDefaults.fromEnvironment()));
+        return cl;
+    }
+
+    /** No sub-command (or only options) means {@code run}; top-level --help/--version stay top-level. */
+    static String[] withDefaultCommand(String[] args) {
+        if (args.length > 0 && (COMMANDS.contains(args[0]) || Set.of("-h", "--help", "-V", "--version")
+                .contains(args[0]))) {
+            return args;
+        }
+        String[] withRun = new String[args.length + 1];
+        withRun[0] = "run";
+        System.arraycopy(args, 0, withRun, 1, args.length);
+        return withRun;
+    }
+}

@@ -1,0 +1,118 @@
+package io.gearworker.worker;
+
+import java.nio.file.Files;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+import io.gearworker.camel.gearman.GearmanComponent;
+import io.gearworker.camel.gearman.GearmanConsumer;
+import io.gearworker.routes.ReverseRoute;
+import io.gearworker.routes.SleepRoute;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Route;
+import org.apache.camel.main.BaseMainSupport;
+import org.apache.camel.main.Main;
+import org.apache.camel.main.MainListenerSupport;
+import org.apache.camel.spi.ShutdownStrategy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import sun.misc.Signal;
+
+/**
+ * One worker process: camel-main running the job routes with a {@code gearman} component configured from the
+ * settings, the event log, and the stop path. SIGTERM (and SIGINT) only request a stop; camel-main's graceful
+ * shutdown then stops grabbing and waits for jobs in flight up to the shutdown timeout.
+ */
+final class WorkerProcess {
+
+    /** Exit codes of the contract. */
+    static final int EXIT_OK = 0;
+    static final int EXIT_ERROR = 1;
+    static final int EXIT_HANDED_BACK = 3;
+
+    private static final Logger LOG = LoggerFactory.getLogger(WorkerProcess.class);
+
+    private final WorkerSettings settings;
+    private final EventLog events;
+    private final JobCounter jobs;
+    private final Main main = new Main();
+    private final StopControl stop;
+
+    WorkerProcess(WorkerSettings settings) {
+        this.settings = settings;
+        this.events = new EventLog(System.out, settings.workerId());
+        this.jobs = new JobCounter(events);
+        this.stop = new StopControl(main, events, jobs);
+    }
+
+    int run() {
+        // first thing: a signal during start-up must not be lost, and must not kill us with jobs in flight
+        Signal.handle(new Signal("TERM"), s -> stop.request("sigterm"));
+        Signal.handle(new Signal("INT"), s -> stop.request("sigint"));
+
+        GearmanComponent gearman = new GearmanComponent();
+        gearman.getConfiguration().setServers(settings.servers());
+        gearman.getConfiguration().setConcurrentConsumers(settings.concurrency());
+        gearman.getConfiguration().setWorkerId(settings.workerId());
+        gearman.addJobListener(jobs);
+        main.bind("gearman", gearman);
+
+        main.configure().setJmxEnabled(false);
+        main.configure().addRoutesBuilder(new ReverseRoute());
+        main.configure().addRoutesBuilder(new SleepRoute());
+        if (settings.routes() != null) {
+            main.configure().setRoutesIncludePattern(routesPattern());
+        }
+        main.addMainListener(new MainListenerSupport() {
+            @Override
+            public void beforeStart(BaseMainSupport m) {
+                ShutdownStrategy strategy = m.getCamelContext().getShutdownStrategy();
+                strategy.setTimeUnit(TimeUnit.MILLISECONDS);
+                strategy.setTimeout(Math.max(1, settings.shutdownTimeout().toMillis()));
+            }
+
+            @Override
+            public void afterStart(BaseMainSupport m) {
+                events.ready(ProcessHandle.current().pid(), settings.servers(), functions(m.getCamelContext()));
+            }
+        });
+
+        boolean failed = false;
+        try {
+            main.run();
+            failed = main.getCamelContext() == null || !main.getCamelContext().isStopped();
+        } catch (Exception e) {
+            LOG.error("Worker {} failed: {}", settings.workerId(), e.getMessage(), e);
+            failed = true;
+        }
+        int code;
+        String reason;
+        if (jobs.handedBack() > 0) {
+            code = EXIT_HANDED_BACK;
+            reason = "shutdown-timeout";
+        } else if (failed || stop.reason() == null) {
+            code = EXIT_ERROR;
+            reason = "error";
+        } else {
+            code = EXIT_OK;
+            reason = stop.reason();
+        }
+        events.exit(reason, jobs.done(), code);
+        return code;
+    }
+
+    private String routesPattern() {
+        String path = settings.routes().toAbsolutePath().toString();
+        return Files.isDirectory(settings.routes())
+                ? "file:" + path + "/*.yaml,file:" + path + "/*.yml"
+                : "file:" + path;
+    }
+
+    private static String functions(CamelContext context) {
+        return context.getRoutes().stream()
+                .map(Route::getConsumer)
+                .filter(GearmanConsumer.class::isInstance)
+                .map(c -> ((GearmanConsumer) c).getEndpoint().getConfiguration().getFunctionName())
+                .collect(Collectors.joining(","));
+    }
+}
