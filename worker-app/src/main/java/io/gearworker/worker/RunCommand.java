@@ -43,6 +43,26 @@ final class RunCommand implements Callable<Integer> {
                           + " (Camel's shutdown timeout; default: ${DEFAULT-VALUE}).")
     Duration shutdownTimeout;
 
+    @Option(names = "--max-jobs", paramLabel = "N",
+            description = "Restart after N jobs (counted when grabbed, across all slots and servers; drains first).")
+    Integer maxJobs;
+
+    @Option(names = "--max-jobs-jitter", defaultValue = "0", paramLabel = "N",
+            description = "Add 0..N jobs to --max-jobs, drawn once per process (default: ${DEFAULT-VALUE}).")
+    int maxJobsJitter;
+
+    @Option(names = "--max-lifetime", paramLabel = "DURATION", converter = Durations.class,
+            description = "Restart after this long (e.g. 30s, 10m, 2h; drains first).")
+    Duration maxLifetime;
+
+    @Option(names = "--jitter", defaultValue = "0s", paramLabel = "DURATION", converter = Durations.class,
+            description = "Add 0..DURATION to --max-lifetime, drawn once per process (default: ${DEFAULT-VALUE}).")
+    Duration jitter;
+
+    @Option(names = "--max-memory", paramLabel = "SIZE", converter = ByteSizes.class,
+            description = "Restart when the old generation still holds more than SIZE after a GC (e.g. 512m).")
+    Long maxMemory;
+
     @Override
     public Integer call() {
         return new WorkerProcess(validated()).run();
@@ -66,8 +86,21 @@ final class RunCommand implements Callable<Integer> {
         if (shutdownTimeout.isZero() || shutdownTimeout.isNegative()) {
             throw usage("--shutdown-timeout must be > 0, e.g. 500ms, 30s, 2m");
         }
+        if (maxJobs != null && maxJobs < 1) {
+            throw usage("--max-jobs must be an integer >= 1, was " + maxJobs);
+        }
+        if (maxJobsJitter < 0) {
+            throw usage("--max-jobs-jitter must be >= 0, was " + maxJobsJitter);
+        }
+        if (maxLifetime != null && (maxLifetime.isZero() || maxLifetime.isNegative())) {
+            throw usage("--max-lifetime must be > 0, e.g. 30s, 10m, 2h");
+        }
+        if (maxMemory != null && maxMemory <= 0) {
+            throw usage("--max-memory must be > 0, e.g. 512m");
+        }
         String id = workerId != null ? workerId : GearmanEndpoint.defaultWorkerId();
-        return new WorkerSettings(servers, id, routes, concurrency, shutdownTimeout);
+        return new WorkerSettings(servers, id, routes, concurrency, shutdownTimeout,
+                new RestartLimits(maxJobs, maxJobsJitter, maxLifetime, jitter, maxMemory));
     }
 
     private ParameterException usage(String message) {

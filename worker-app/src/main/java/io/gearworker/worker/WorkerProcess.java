@@ -1,11 +1,13 @@
 package io.gearworker.worker;
 
 import java.nio.file.Files;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 import io.gearworker.camel.gearman.GearmanComponent;
 import io.gearworker.camel.gearman.GearmanConsumer;
+import io.gearworker.camel.gearman.policy.RestartPolicySupport;
 import io.gearworker.routes.ReverseRoute;
 import io.gearworker.routes.SleepRoute;
 import org.apache.camel.CamelContext;
@@ -57,6 +59,9 @@ final class WorkerProcess {
         gearman.addJobListener(jobs);
         main.bind("gearman", gearman);
 
+        List<RestartPolicySupport> policies = settings.limits().policies();
+        policies.forEach(p -> p.setRestartRequest(stop::request));
+
         main.configure().setJmxEnabled(false);
         main.configure().addRoutesBuilder(new ReverseRoute());
         main.configure().addRoutesBuilder(new SleepRoute());
@@ -64,6 +69,11 @@ final class WorkerProcess {
             main.configure().setRoutesIncludePattern(routesPattern());
         }
         main.addMainListener(new MainListenerSupport() {
+            @Override
+            public void beforeConfigure(BaseMainSupport m) {
+                policies.forEach(p -> m.getCamelContext().addRoutePolicyFactory(new GearmanRoutesPolicyFactory(p)));
+            }
+
             @Override
             public void beforeStart(BaseMainSupport m) {
                 ShutdownStrategy strategy = m.getCamelContext().getShutdownStrategy();

@@ -66,7 +66,7 @@ public class GearmanConsumer extends DefaultConsumer implements ShutdownAware, S
             testConnections(servers, cfg);
         }
         int n = cfg.getConcurrentConsumers();
-        slots = new JobSlots(n);
+        slots = new JobSlots(n, admissions());
         executor = getEndpoint().getCamelContext().getExecutorServiceManager()
                 .newFixedThreadPool(this, "GearmanConsumer[" + cfg.getFunctionName() + "]", n * servers.size());
         for (ServerAddress server : servers) {
@@ -77,6 +77,17 @@ public class GearmanConsumer extends DefaultConsumer implements ShutdownAware, S
             }
         }
         LOG.info("Gearman worker {} serving '{}' on {} with {} slot(s)", workerId, cfg.getFunctionName(), servers, n);
+    }
+
+    /** The job budgets of this route: route policies that implement {@link JobAdmission} (e.g. max-jobs). */
+    private List<JobAdmission> admissions() {
+        if (getRoute() == null) {
+            return List.of();
+        }
+        return getRoute().getRoutePolicyList().stream()
+                .filter(JobAdmission.class::isInstance)
+                .map(JobAdmission.class::cast)
+                .toList();
     }
 
     private void testConnections(List<ServerAddress> servers, GearmanConfiguration cfg) throws IOException {

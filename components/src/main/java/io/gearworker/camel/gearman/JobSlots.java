@@ -1,35 +1,43 @@
 package io.gearworker.camel.gearman;
 
+import java.util.List;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The gate every grab passes: a fixed number of job slots shared by all connections of one consumer, so jobs in
- * flight never exceed {@code concurrentConsumers} whatever the number of servers. Pausing (suspend, quiet, drain)
- * closes the gate for new grabs without touching jobs in flight; closing it ends every waiting connection loop.
+ * flight never exceed {@code concurrentConsumers} whatever the number of servers, plus the route's
+ * {@link JobAdmission}s (e.g. max-jobs), reserved before each grab. Pausing (suspend, drain) closes the gate for new
+ * grabs without touching jobs in flight; closing it ends every waiting connection loop.
  */
 final class JobSlots {
 
     private final ReentrantLock lock = new ReentrantLock(true);
     private final Condition changed = lock.newCondition();
     private final int capacity;
+    private final List<JobAdmission> admissions;
     private int inUse;
     private boolean paused;
     private boolean closed;
 
     JobSlots(int capacity) {
+        this(capacity, List.of());
+    }
+
+    JobSlots(int capacity, List<JobAdmission> admissions) {
         this.capacity = capacity;
+        this.admissions = List.copyOf(admissions);
     }
 
     /**
-     * Waits until a slot is free and grabbing is allowed, and takes the slot.
+     * Waits until a slot is free, grabbing is allowed and every admission reserved a job; takes the slot.
      *
      * @return {@code false} when the gate was closed: the caller must stop
      */
     boolean acquire() throws InterruptedException {
         lock.lock();
         try {
-            while (!closed && (paused || inUse >= capacity)) {
+            while (!closed && (paused || inUse >= capacity || !reserve())) {
                 changed.await();
             }
             if (closed) {
@@ -45,25 +53,61 @@ final class JobSlots {
     /**
      * May the connection that just finished a job keep its slot for the next grab, so that the result and the grab
      * leave in one write? Not when paused or closed, nor when another connection waits for a slot (that one goes
-     * first: with several servers, none is starved).
+     * first: with several servers, none is starved), nor when an admission refuses. A {@code true} answer holds a
+     * new reservation.
      */
     boolean mayKeep() {
         lock.lock();
         try {
-            return !closed && !paused && !lock.hasWaiters(changed);
+            return !closed && !paused && !lock.hasWaiters(changed) && reserve();
         } finally {
             lock.unlock();
         }
     }
 
-    void release() {
+    /** The grab of the slot brought a job: its reservations are used up. */
+    void jobTaken() {
         lock.lock();
         try {
-            inUse--;
-            changed.signal();
+            admissions.forEach(JobAdmission::jobTaken);
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * Frees a slot.
+     *
+     * @param cancelReservation the slot's grab brought no job: give its reservations back
+     */
+    void release(boolean cancelReservation) {
+        lock.lock();
+        try {
+            inUse--;
+            if (cancelReservation) {
+                admissions.forEach(JobAdmission::cancelReservation);
+            }
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Frees a slot whose job is done. */
+    void release() {
+        release(false);
+    }
+
+    private boolean reserve() {
+        for (int i = 0; i < admissions.size(); i++) {
+            if (!admissions.get(i).tryReserve()) {
+                for (int j = 0; j < i; j++) {
+                    admissions.get(j).cancelReservation();
+                }
+                return false;
+            }
+        }
+        return true;
     }
 
     void pause() {

@@ -83,6 +83,7 @@ final class WorkerConnectionLoop implements Runnable {
     private void work(WorkerConnection c) throws IOException, InterruptedException {
         JobSlots slots = consumer.slots();
         boolean haveSlot = false;
+        boolean reserved = false; // the slot's grab holds an admission reservation not yet used by a job
         try {
             Packet[] unsent = null;   // a finished job's result, to go out with the next grab
             while (true) {
@@ -91,6 +92,7 @@ final class WorkerConnectionLoop implements Runnable {
                         return;
                     }
                     haveSlot = true;
+                    reserved = true;
                     consumer.grabStarted();
                     c.requestJob();
                 } else {
@@ -101,13 +103,17 @@ final class WorkerConnectionLoop implements Runnable {
                 AssignedJob assigned = c.awaitAssignment();
                 if (assigned == null) {
                     consumer.grabEnded();
-                    slots.release();
+                    slots.release(true);
                     haveSlot = false;
+                    reserved = false;
                     sleep(c);
                     continue;
                 }
+                slots.jobTaken();
+                reserved = false;
                 Packet[] result = runJob(assigned, c);
                 if (slots.mayKeep()) {
+                    reserved = true;
                     unsent = result; // slot and pending count carry over from this job to the next grab
                 } else {
                     c.send(result);
@@ -120,7 +126,7 @@ final class WorkerConnectionLoop implements Runnable {
         } catch (IOException | InterruptedException | RuntimeException e) {
             if (haveSlot) {
                 consumer.grabEnded();
-                slots.release();
+                slots.release(reserved);
             }
             throw e;
         }

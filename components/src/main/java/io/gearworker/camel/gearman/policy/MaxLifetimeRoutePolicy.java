@@ -1,0 +1,50 @@
+package io.gearworker.camel.gearman.policy;
+
+import java.time.Duration;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.camel.CamelContext;
+import org.apache.camel.Route;
+
+/**
+ * Restart after a lifetime T (+ a jitter of 0..J drawn once), counted from when the first of its routes started.
+ * The timer runs on a scheduler of Camel's ExecutorServiceManager, never on a job's thread.
+ */
+public class MaxLifetimeRoutePolicy extends RestartPolicySupport {
+
+    private final Duration lifetime;
+    private ScheduledExecutorService scheduler;
+
+    public MaxLifetimeRoutePolicy(Duration maxLifetime, Duration jitter) {
+        if (maxLifetime.isNegative() || maxLifetime.isZero()) {
+            throw new IllegalArgumentException("max-lifetime must be > 0, was " + maxLifetime);
+        }
+        this.lifetime = maxLifetime.plusMillis(Jitter.draw(jitter.toMillis()));
+    }
+
+    /** The lifetime of this process: max-lifetime plus the jitter drawn. */
+    public Duration getLifetime() {
+        return lifetime;
+    }
+
+    @Override
+    public synchronized void onStart(Route route) {
+        if (scheduler == null) {
+            CamelContext context = route.getCamelContext();
+            scheduler = context.getExecutorServiceManager()
+                    .newSingleThreadScheduledExecutor(this, "MaxLifetimeRoutePolicy");
+            scheduler.schedule(() -> fire("max-lifetime", "alive for " + lifetime.toMillis() + " ms"),
+                    lifetime.toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    @Override
+    protected synchronized void doStop() throws Exception {
+        if (scheduler != null && !routes().isEmpty()) {
+            routes().get(0).getCamelContext().getExecutorServiceManager().shutdownNow(scheduler);
+        }
+        scheduler = null;
+        super.doStop();
+    }
+}
