@@ -5,7 +5,10 @@ import java.util.concurrent.atomic.AtomicLong;
 import io.gearworker.camel.gearman.GearmanJob;
 import io.gearworker.camel.gearman.GearmanJobListener;
 
-/** Writes each job's events to the event log and counts jobs done and handed back. */
+/**
+ * Writes each job's events to the event log and counts jobs done and handed back. Control jobs
+ * ({@code _worker_<id>}) are neither logged nor counted: they are not work.
+ */
 final class JobCounter implements GearmanJobListener {
 
     private final AtomicLong done = new AtomicLong();
@@ -26,24 +29,40 @@ final class JobCounter implements GearmanJobListener {
 
     @Override
     public void jobStarted(GearmanJob job) {
+        if (isControl(job)) {
+            return;
+        }
         events.jobStarted(job.function(), job.handle());
     }
 
     @Override
     public void jobCompleted(GearmanJob job) {
+        if (isControl(job)) {
+            return;
+        }
         done.incrementAndGet();
         events.jobEnded(job.function(), job.handle());
     }
 
     @Override
     public void jobFailed(GearmanJob job, Throwable cause) {
+        if (isControl(job)) {
+            return;
+        }
         done.incrementAndGet();
         events.jobFailed(job.function(), job.handle(), String.valueOf(cause.getMessage()));
     }
 
     @Override
     public void jobHandedBack(GearmanJob job, String reason) {
+        if (isControl(job)) {
+            return;
+        }
         handedBack.incrementAndGet();
         events.jobHandedBack(job.function(), job.handle(), reason);
+    }
+
+    private static boolean isControl(GearmanJob job) {
+        return job.function().startsWith(WorkerControl.FUNCTION_PREFIX);
     }
 }

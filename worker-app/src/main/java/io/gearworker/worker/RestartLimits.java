@@ -13,10 +13,6 @@ import io.gearworker.camel.gearman.policy.RestartPolicySupport;
 record RestartLimits(Integer maxJobs, int maxJobsJitter, Duration maxLifetime, Duration lifetimeJitter,
                      Long maxMemory) {
 
-    static RestartLimits none() {
-        return new RestartLimits(null, 0, null, Duration.ZERO, null);
-    }
-
     /** One policy per limit set, each drawing its jitter now (once per process). */
     List<RestartPolicySupport> policies() {
         List<RestartPolicySupport> policies = new ArrayList<>();

@@ -63,6 +63,11 @@ final class RunCommand implements Callable<Integer> {
             description = "Restart when the old generation still holds more than SIZE after a GC (e.g. 512m).")
     Long maxMemory;
 
+    @Option(names = "--control-secret", paramLabel = "SECRET",
+            description = "Control commands sent to _worker_<id> must carry this secret ('terminate SECRET')."
+                          + " Prefer the environment (GEARMAN_CONTROL_SECRET): a command line is visible in ps.")
+    String controlSecret;
+
     @Override
     public Integer call() {
         return new WorkerProcess(validated()).run();
@@ -100,7 +105,7 @@ final class RunCommand implements Callable<Integer> {
         }
         String id = workerId != null ? workerId : GearmanEndpoint.defaultWorkerId();
         return new WorkerSettings(servers, id, routes, concurrency, shutdownTimeout,
-                new RestartLimits(maxJobs, maxJobsJitter, maxLifetime, jitter, maxMemory));
+                new RestartLimits(maxJobs, maxJobsJitter, maxLifetime, jitter, maxMemory), controlSecret);
     }
 
     private ParameterException usage(String message) {

@@ -1,29 +1,41 @@
 package io.gearworker.worker;
 
+import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 
+import io.gearworker.camel.gearman.GearmanConsumer;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Route;
 import org.apache.camel.main.MainSupport;
+import org.apache.camel.support.service.ServiceHelper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one way a worker is asked to leave. The first request wins and names the exit reason; it logs
- * {@code stopping} and completes camel-main, whose graceful shutdown then stops grabbing and drains. Later
- * requests are logged and ignored, so a SIGTERM during a max-jobs drain changes nothing.
+ * The one way a worker is asked to leave. The first request wins and names the exit reason: it logs
+ * {@code stopping}, stops every Gearman consumer from grabbing at once, waits (up to the shutdown timeout) for the
+ * jobs in flight to be acknowledged, then completes camel-main, whose graceful shutdown finds nothing left to wait
+ * for (Camel's own wait re-checks only once a second). Jobs still running when the timeout is spent are left to
+ * Camel's shutdown, which hands them back. Later requests are logged and ignored, so a SIGTERM during a max-jobs
+ * drain changes nothing.
  */
 final class StopControl {
 
     private static final Logger LOG = LoggerFactory.getLogger(StopControl.class);
+    private static final long DRAIN_POLL_MILLIS = 10;
 
     private final AtomicReference<String> reason = new AtomicReference<>();
     private final MainSupport main;
     private final EventLog events;
     private final JobCounter jobs;
+    private final Duration shutdownTimeout;
 
-    StopControl(MainSupport main, EventLog events, JobCounter jobs) {
+    StopControl(MainSupport main, EventLog events, JobCounter jobs, Duration shutdownTimeout) {
         this.main = main;
         this.events = events;
         this.jobs = jobs;
+        this.shutdownTimeout = shutdownTimeout;
     }
 
     /** Asks the worker to drain and exit. Safe from any thread, including a signal handler; never blocks. */
@@ -31,7 +43,8 @@ final class StopControl {
         if (reason.compareAndSet(null, why)) {
             LOG.info("Stopping ({}): no new jobs; {} job(s) done so far", why, jobs.done());
             events.stopping(why, jobs.done());
-            main.completed();
+            Thread drain = new Thread(this::drainThenStop, "worker-drain");
+            drain.start();
         } else {
             LOG.info("Already stopping ({}); ignoring {}", reason.get(), why);
         }
@@ -40,5 +53,38 @@ final class StopControl {
     /** The reason of the first request, or {@code null} if none came. */
     String reason() {
         return reason.get();
+    }
+
+    private void drainThenStop() {
+        try {
+            CamelContext context = main.getCamelContext();
+            if (context != null && context.isStarted()) {
+                drain(context);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            LOG.warn("Drain before shutdown failed ({}); Camel's shutdown takes over", e.getMessage(), e);
+        } finally {
+            main.completed();
+        }
+    }
+
+    private void drain(CamelContext context) throws Exception {
+        List<GearmanConsumer> consumers = context.getRoutes().stream()
+                .map(Route::getConsumer)
+                .filter(GearmanConsumer.class::isInstance)
+                .map(GearmanConsumer.class::cast)
+                .toList();
+        for (GearmanConsumer c : consumers) {
+            ServiceHelper.suspendService(c);
+        }
+        long deadline = System.nanoTime() + shutdownTimeout.toNanos();
+        while (consumers.stream().anyMatch(c -> c.getInFlightJobs() > 0) && System.nanoTime() < deadline) {
+            Thread.sleep(DRAIN_POLL_MILLIS);
+        }
+        // what is left of the timeout is Camel's, which then hands back whatever still runs
+        long leftMillis = Math.max(1, (deadline - System.nanoTime()) / 1_000_000);
+        context.getShutdownStrategy().setTimeout(leftMillis);
     }
 }

@@ -8,13 +8,18 @@ import picocli.CommandLine.Command;
 /** Entry point: {@code java -jar gearman-worker.jar [run|submit|workers] [options]}; {@code run} is the default. */
 @Command(name = "gearman-worker", mixinStandardHelpOptions = true, version = "gearman-worker 0.1.0",
          description = "Gearman worker platform on Apache Camel.",
-         subcommands = { RunCommand.class, SubmitCommand.class, WorkersCommand.class })
+         subcommands = { RunCommand.class, SubmitCommand.class, WorkersCommand.class, TerminateCommand.class,
+                         StatusCommand.class })
 public final class WorkerMain {
 
-    private static final Set<String> COMMANDS = Set.of("run", "submit", "workers", "help");
+    private static final Set<String> COMMANDS = Set.of("run", "submit", "workers", "terminate", "status", "help");
 
     public static void main(String[] args) {
-        System.exit(execute(args));
+        String[] withCommand = withDefaultCommand(args);
+        if (withCommand[0].equals("run")) {
+            StopSignals.install(); // before anything slow: a SIGTERM during start-up must not be lost
+        }
+        System.exit(commandLine().execute(withCommand));
     }
 
     static int execute(String... args) {

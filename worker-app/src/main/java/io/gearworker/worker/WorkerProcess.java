@@ -6,19 +6,17 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 import io.gearworker.camel.gearman.GearmanComponent;
-import io.gearworker.camel.gearman.GearmanConsumer;
 import io.gearworker.camel.gearman.policy.RestartPolicySupport;
 import io.gearworker.routes.ReverseRoute;
 import io.gearworker.routes.SleepRoute;
 import org.apache.camel.CamelContext;
-import org.apache.camel.Route;
+import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
 import org.apache.camel.main.MainListenerSupport;
 import org.apache.camel.spi.ShutdownStrategy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import sun.misc.Signal;
 
 /**
  * One worker process: camel-main running the job routes with a {@code gearman} component configured from the
@@ -44,13 +42,11 @@ final class WorkerProcess {
         this.settings = settings;
         this.events = new EventLog(System.out, settings.workerId());
         this.jobs = new JobCounter(events);
-        this.stop = new StopControl(main, events, jobs);
+        this.stop = new StopControl(main, events, jobs, settings.shutdownTimeout());
     }
 
     int run() {
-        // first thing: a signal during start-up must not be lost, and must not kill us with jobs in flight
-        Signal.handle(new Signal("TERM"), s -> stop.request("sigterm"));
-        Signal.handle(new Signal("INT"), s -> stop.request("sigint"));
+        StopSignals.subscribe(stop::request);
 
         GearmanComponent gearman = new GearmanComponent();
         gearman.getConfiguration().setServers(settings.servers());
@@ -65,6 +61,15 @@ final class WorkerProcess {
         main.configure().setJmxEnabled(false);
         main.configure().addRoutesBuilder(new ReverseRoute());
         main.configure().addRoutesBuilder(new SleepRoute());
+        WorkerControl control = new WorkerControl(settings, stop, jobs, policies, settings.controlSecret());
+        main.configure().addRoutesBuilder(new RouteBuilder() {
+            @Override
+            public void configure() {
+                // its own consumer, so its own connection and slot: a control job never waits behind jobs
+                from("gearman:" + WorkerControl.functionFor(settings.workerId()) + "?concurrentConsumers=1")
+                        .routeId("control").process(control);
+            }
+        });
         if (settings.routes() != null) {
             main.configure().setRoutesIncludePattern(routesPattern());
         }
@@ -90,7 +95,6 @@ final class WorkerProcess {
         boolean failed = false;
         try {
             main.run();
-            failed = main.getCamelContext() == null || !main.getCamelContext().isStopped();
         } catch (Exception e) {
             LOG.error("Worker {} failed: {}", settings.workerId(), e.getMessage(), e);
             failed = true;
@@ -119,10 +123,8 @@ final class WorkerProcess {
     }
 
     private static String functions(CamelContext context) {
-        return context.getRoutes().stream()
-                .map(Route::getConsumer)
-                .filter(GearmanConsumer.class::isInstance)
-                .map(c -> ((GearmanConsumer) c).getEndpoint().getConfiguration().getFunctionName())
+        return WorkerControl.jobConsumers(context).stream()
+                .map(c -> c.getEndpoint().getConfiguration().getFunctionName())
                 .collect(Collectors.joining(","));
     }
 }

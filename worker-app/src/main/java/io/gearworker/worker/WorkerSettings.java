@@ -5,5 +5,12 @@ import java.time.Duration;
 
 /** A worker's validated settings, as the run command resolved them. */
 record WorkerSettings(String servers, String workerId, Path routes, int concurrency, Duration shutdownTimeout,
-                      RestartLimits limits) {
+                      RestartLimits limits, String controlSecret) {
+
+    @Override
+    public String toString() {
+        // the secret stays out of every log line
+        return "WorkerSettings[servers=" + servers + ", workerId=" + workerId + ", routes=" + routes + ", concurrency="
+               + concurrency + ", shutdownTimeout=" + shutdownTimeout + ", limits=" + limits + "]";
+    }
 }

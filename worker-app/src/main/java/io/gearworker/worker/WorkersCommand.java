@@ -37,8 +37,16 @@ final class WorkersCommand implements Callable<Integer> {
     @Option(names = "--json", description = "One JSON object per line: {id, servers, functions}.")
     boolean json;
 
-    /** A worker as seen across servers. */
-    record Worker(String id, Set<String> servers, Set<String> functions) {
+    /**
+     * A worker as seen across servers. {@code connections} ({@code server#fd}) identify this process's
+     * registrations: a respawned process with the same id comes back on new connections.
+     */
+    record Worker(String id, Set<String> servers, Set<String> functions, Set<String> connections) {
+
+        /** The worker's control function (seed naming), if it registered one. */
+        boolean hasControlFunction() {
+            return functions.contains(WorkerControl.FUNCTION_PREFIX + id);
+        }
     }
 
     @Override
@@ -77,9 +85,10 @@ final class WorkersCommand implements Callable<Integer> {
                     continue;
                 }
                 Worker w = byId.computeIfAbsent(line.clientId(),
-                        id -> new Worker(id, new LinkedHashSet<>(), new TreeSet<>()));
+                        id -> new Worker(id, new LinkedHashSet<>(), new TreeSet<>(), new LinkedHashSet<>()));
                 w.servers().add(server.toString());
                 w.functions().addAll(line.functions());
+                w.connections().add(server + "#" + line.fd());
             }
         }
         return byId;
