@@ -8,10 +8,10 @@ import picocli.CommandLine.Command;
 /** Entry point: {@code java -jar gearman-worker.jar [run|submit|workers] [options]}; {@code run} is the default. */
 @Command(name = "gearman-worker", mixinStandardHelpOptions = true, version = "gearman-worker 0.1.0",
          description = "Gearman worker platform on Apache Camel.",
-         subcommands = { RunCommand.class, SubmitCommand.class, WorkersCommand.class })
+         subcommands = { RunCommand.class, SubmitCommand.class, WorkersCommand.class, ReportCommand.class })
 public final class WorkerMain {
 
-    private static final Set<String> COMMANDS = Set.of("run", "submit", "workers", "help");
+    private static final Set<String> COMMANDS = Set.of("run", "submit", "workers", "report", "help");
 
     public static void main(String[] args) {
         System.exit(execute(args));
