@@ -28,6 +28,7 @@ final class WorkerProcess {
     /** Exit codes of the contract. */
     static final int EXIT_OK = 0;
     static final int EXIT_ERROR = 1;
+    static final int EXIT_CONFIG = 2;
     static final int EXIT_HANDED_BACK = 3;
 
     private static final Logger LOG = LoggerFactory.getLogger(WorkerProcess.class);
@@ -78,16 +79,28 @@ final class WorkerProcess {
         });
 
         boolean failed = false;
+        boolean badConfig = false;
         try {
             main.run();
             failed = main.getCamelContext() == null || !main.getCamelContext().isStopped();
         } catch (Exception e) {
-            LOG.error("Worker {} failed: {}", settings.workerId(), e.getMessage(), e);
+            String configError = StartupErrors.configurationError(e);
+            if (configError != null) {
+                // a usage error like a bad command-line option: one line naming the option, exit 2
+                System.err.println("gearman-worker: bad configuration: " + configError);
+                LOG.debug("Worker {} configuration error", settings.workerId(), e);
+                badConfig = true;
+            } else {
+                LOG.error("Worker {} failed: {}", settings.workerId(), e.getMessage(), e);
+            }
             failed = true;
         }
         int code;
         String reason;
-        if (jobs.handedBack() > 0) {
+        if (badConfig) {
+            code = EXIT_CONFIG;
+            reason = "error";
+        } else if (jobs.handedBack() > 0) {
             code = EXIT_HANDED_BACK;
             reason = "shutdown-timeout";
         } else if (failed || stop.reason() == null) {
