@@ -50,6 +50,8 @@ final class WorkerProcess {
         // first thing: a signal during start-up must not be lost, and must not kill us with jobs in flight
         Signal.handle(new Signal("TERM"), s -> stop.request("sigterm"));
         Signal.handle(new Signal("INT"), s -> stop.request("sigint"));
+        LOG.info("Worker {} starting: servers {}, {} slot(s), shutdown timeout {} ms", settings.workerId(),
+                settings.servers(), settings.concurrency(), settings.shutdownTimeout().toMillis());
 
         GearmanComponent gearman = new GearmanComponent();
         gearman.getConfiguration().setServers(settings.servers());
@@ -70,11 +72,20 @@ final class WorkerProcess {
                 ShutdownStrategy strategy = m.getCamelContext().getShutdownStrategy();
                 strategy.setTimeUnit(TimeUnit.MILLISECONDS);
                 strategy.setTimeout(Math.max(1, settings.shutdownTimeout().toMillis()));
+                if (stop.reason() != null) {
+                    // asked to stop while starting: start no route, so no job is taken after the request
+                    m.getCamelContext().setAutoStartup(false);
+                }
             }
 
             @Override
             public void afterStart(BaseMainSupport m) {
-                events.ready(ProcessHandle.current().pid(), settings.servers(), functions(m.getCamelContext()));
+                if (stop.reason() == null) {
+                    events.ready(ProcessHandle.current().pid(), settings.servers(), functions(m.getCamelContext()));
+                } else {
+                    LOG.info("Worker {} was asked to stop ({}) while starting; not ready", settings.workerId(),
+                            stop.reason());
+                }
             }
         });
 
@@ -82,7 +93,9 @@ final class WorkerProcess {
         boolean badConfig = false;
         try {
             main.run();
-            failed = main.getCamelContext() == null || !main.getCamelContext().isStopped();
+            CamelContext context = main.getCamelContext();
+            // no context: camel-main did not even start, because a stop was requested first (a planned exit)
+            failed = context == null ? stop.reason() == null : !context.isStopped();
         } catch (Exception e) {
             String configError = StartupErrors.configurationError(e);
             if (configError != null) {
