@@ -4,11 +4,12 @@ import java.util.Set;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.HelpCommand;
 
 /** Entry point: {@code java -jar gearman-worker.jar [run|submit|workers] [options]}; {@code run} is the default. */
 @Command(name = "gearman-worker", mixinStandardHelpOptions = true, version = "gearman-worker 0.1.0",
          description = "Gearman worker platform on Apache Camel.",
-         subcommands = { RunCommand.class, SubmitCommand.class, WorkersCommand.class })
+         subcommands = { RunCommand.class, SubmitCommand.class, WorkersCommand.class, HelpCommand.class })
 public final class WorkerMain {
 
     private static final Set<String> COMMANDS = Set.of("run", "submit", "workers", "help");
