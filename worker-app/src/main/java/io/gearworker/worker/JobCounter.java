@@ -13,6 +13,7 @@ final class JobCounter implements GearmanJobListener {
 
     private final AtomicLong done = new AtomicLong();
     private final AtomicLong handedBack = new AtomicLong();
+    private volatile boolean stopping;
     private final EventLog events;
 
     JobCounter(EventLog events) {
@@ -23,8 +24,17 @@ final class JobCounter implements GearmanJobListener {
         return done.get();
     }
 
+    /** Jobs handed back while the worker was stopping: the shutdown timeout cut them off. */
     long handedBack() {
         return handedBack.get();
+    }
+
+    /**
+     * From now on a job handed back is one the stop cut off. Before, a hand-back is a lost connection (e.g. gearmand
+     * restarted): gearmand requeues the job, and it says nothing about how this process will end.
+     */
+    void stopping() {
+        stopping = true;
     }
 
     @Override
@@ -58,7 +68,9 @@ final class JobCounter implements GearmanJobListener {
         if (isControl(job)) {
             return;
         }
-        handedBack.incrementAndGet();
+        if (stopping) {
+            handedBack.incrementAndGet();
+        }
         events.jobHandedBack(job.function(), job.handle(), reason);
     }
 

@@ -41,6 +41,7 @@ final class StopControl {
     /** Asks the worker to drain and exit. Safe from any thread, including a signal handler; never blocks. */
     void request(String why) {
         if (reason.compareAndSet(null, why)) {
+            jobs.stopping();
             LOG.info("Stopping ({}): no new jobs; {} job(s) done so far", why, jobs.done());
             events.stopping(why, jobs.done());
             Thread drain = new Thread(this::drainThenStop, "worker-drain");

@@ -4,12 +4,13 @@ import java.util.Set;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.HelpCommand;
 
 /** Entry point: {@code java -jar gearman-worker.jar [run|submit|workers|terminate|status|report] [options]}; {@code run} is the default. */
 @Command(name = "gearman-worker", mixinStandardHelpOptions = true, version = "gearman-worker 0.1.0",
          description = "Gearman worker platform on Apache Camel.",
          subcommands = { RunCommand.class, SubmitCommand.class, WorkersCommand.class, TerminateCommand.class,
-                         StatusCommand.class, ReportCommand.class })
+                         StatusCommand.class, ReportCommand.class, HelpCommand.class })
 public final class WorkerMain {
 
     private static final Set<String> COMMANDS = Set.of("run", "submit", "workers", "terminate", "status", "report",

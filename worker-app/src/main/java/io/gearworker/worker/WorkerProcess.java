@@ -28,6 +28,7 @@ final class WorkerProcess {
     /** Exit codes of the contract. */
     static final int EXIT_OK = 0;
     static final int EXIT_ERROR = 1;
+    static final int EXIT_CONFIG = 2;
     static final int EXIT_HANDED_BACK = 3;
 
     private static final Logger LOG = LoggerFactory.getLogger(WorkerProcess.class);
@@ -47,6 +48,8 @@ final class WorkerProcess {
 
     int run() {
         StopSignals.subscribe(stop::request);
+        LOG.info("Worker {} starting: servers {}, {} slot(s), shutdown timeout {} ms", settings.workerId(),
+                settings.servers(), settings.concurrency(), settings.shutdownTimeout().toMillis());
 
         GearmanComponent gearman = new GearmanComponent();
         gearman.getConfiguration().setServers(settings.servers());
@@ -84,24 +87,45 @@ final class WorkerProcess {
                 ShutdownStrategy strategy = m.getCamelContext().getShutdownStrategy();
                 strategy.setTimeUnit(TimeUnit.MILLISECONDS);
                 strategy.setTimeout(Math.max(1, settings.shutdownTimeout().toMillis()));
+                if (stop.reason() != null) {
+                    // asked to stop while starting: start no route, so no job is taken after the request
+                    m.getCamelContext().setAutoStartup(false);
+                }
             }
 
             @Override
             public void afterStart(BaseMainSupport m) {
-                events.ready(ProcessHandle.current().pid(), settings.servers(), functions(m.getCamelContext()));
+                if (stop.reason() == null) {
+                    events.ready(ProcessHandle.current().pid(), settings.servers(), functions(m.getCamelContext()));
+                } else {
+                    LOG.info("Worker {} was asked to stop ({}) while starting; not ready", settings.workerId(),
+                            stop.reason());
+                }
             }
         });
 
         boolean failed = false;
+        boolean badConfig = false;
         try {
             main.run();
         } catch (Exception e) {
-            LOG.error("Worker {} failed: {}", settings.workerId(), e.getMessage(), e);
+            String configError = StartupErrors.configurationError(e);
+            if (configError != null) {
+                // a usage error like a bad command-line option: one line naming the option, exit 2
+                System.err.println("gearman-worker: bad configuration: " + configError);
+                LOG.debug("Worker {} configuration error", settings.workerId(), e);
+                badConfig = true;
+            } else {
+                LOG.error("Worker {} failed: {}", settings.workerId(), e.getMessage(), e);
+            }
             failed = true;
         }
         int code;
         String reason;
-        if (jobs.handedBack() > 0) {
+        if (badConfig) {
+            code = EXIT_CONFIG;
+            reason = "error";
+        } else if (jobs.handedBack() > 0) {
             code = EXIT_HANDED_BACK;
             reason = "shutdown-timeout";
         } else if (failed || stop.reason() == null) {
