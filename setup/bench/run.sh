@@ -1,0 +1,185 @@
+#!/usr/bin/env bash
+# Benchmarks: our worker vs the PHP reference worker (php-worker.php, written from the seed), side by side on the
+# same gearmand with the same load generator (our `submit` client), alternating runs, medians of ROUNDS.
+# Prints a Markdown table. Never part of setup/test.sh: figures are measured here, not asserted.
+#
+#   setup/bench/run.sh [--rounds 3] [--jobs 20000] [--with-restart-test]
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+JAR="$ROOT/worker-app/target/gearman-worker.jar"
+PHP_WORKER="$ROOT/setup/bench/php-worker.php"
+ROUNDS=3
+JOBS=20000
+WARMUP=30000 # the JIT compiles the hot path within the first tens of thousands of jobs; workers run warm
+CLIENT_CONCURRENCY=32
+RESTART_TEST=no
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --rounds) ROUNDS=$2; shift 2 ;;
+    --jobs) JOBS=$2; shift 2 ;;
+    --with-restart-test) RESTART_TEST=yes; shift ;;
+    *) echo "usage: $0 [--rounds N] [--jobs N] [--with-restart-test]" >&2; exit 2 ;;
+  esac
+done
+
+[ -f "$JAR" ] || (cd "$ROOT" && mvn -B -q -DskipTests package)
+command -v gearmand >/dev/null || bash "$ROOT/setup/install.sh"
+
+WORK=$(mktemp -d /tmp/gearman-bench.XXXXXX)
+PIDS=()
+cleanup() {
+  for p in "${PIDS[@]}"; do kill -9 "$p" 2>/dev/null || true; done
+  [ -n "${GEARMAND_PID:-}" ] && kill "$GEARMAND_PID" 2>/dev/null || true
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+free_port() {
+  local p
+  for p in $(shuf -i 20000-29999 -n 50); do
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then echo "$p"; return; fi
+  done
+  echo "no free port" >&2; exit 1
+}
+
+PORT=$(free_port)
+SERVERS="127.0.0.1:$PORT"
+gearmand --listen=127.0.0.1 --port="$PORT" --log-file="$WORK/gearmand.log" --verbose=ERROR &
+GEARMAND_PID=$!
+for _ in $(seq 100); do (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null && break; sleep 0.05; done
+
+now_ms() { date +%s%3N; }
+
+# cpu_ticks PID… : user+system clock ticks of the processes (all threads)
+cpu_ticks() {
+  local total=0 p
+  for p in "$@"; do
+    total=$(( total + $(awk '{print $14 + $15}' "/proc/$p/stat") ))
+  done
+  echo "$total"
+}
+rss_kb() { local total=0 p; for p in "$@"; do total=$(( total + $(awk '/VmRSS/ {print $2}' "/proc/$p/status") )); done; echo "$total"; }
+hwm_kb() { local total=0 p; for p in "$@"; do total=$(( total + $(awk '/VmHWM/ {print $2}' "/proc/$p/status") )); done; echo "$total"; }
+
+await_ready() { # LOGFILE… : until each log has a ready event
+  local f
+  for f in "$@"; do
+    for _ in $(seq 400); do grep -q '"event":"ready"' "$f" 2>/dev/null && break; sleep 0.01; done
+    grep -q '"event":"ready"' "$f" || { echo "worker did not get ready: $f" >&2; exit 1; }
+  done
+}
+
+# start KIND SLOTS : starts our worker with SLOTS slots, or SLOTS PHP processes; sets WORKER_PIDS, READY_MS
+start() {
+  local kind=$1 slots=$2 i start_ms logs=()
+  WORKER_PIDS=()
+  start_ms=$(now_ms)
+  if [ "$kind" = java ]; then
+    java -jar "$JAR" run --servers "$SERVERS" --worker-id bench-java --concurrency "$slots" \
+      > "$WORK/java.out" 2> "$WORK/java.err" &
+    WORKER_PIDS+=($!); logs+=("$WORK/java.out")
+  else
+    for i in $(seq "$slots"); do
+      php "$PHP_WORKER" --servers "$SERVERS" --worker-id "bench-php-$i" > "$WORK/php-$i.out" 2>&1 &
+      WORKER_PIDS+=($!); logs+=("$WORK/php-$i.out")
+    done
+  fi
+  PIDS+=("${WORKER_PIDS[@]}")
+  await_ready "${logs[@]}"
+  READY_MS=$(( $(now_ms) - start_ms ))
+}
+
+# stop : SIGTERM to the idle worker(s); sets EXIT_MS (until every process is gone)
+stop() {
+  local start_ms p
+  start_ms=$(now_ms)
+  kill -TERM "${WORKER_PIDS[@]}"
+  for p in "${WORKER_PIDS[@]}"; do
+    while kill -0 "$p" 2>/dev/null; do sleep 0.005; done
+  done
+  EXIT_MS=$(( $(now_ms) - start_ms ))
+}
+
+submit() { java -jar "$JAR" submit --servers "$SERVERS" -f reverse "$@" 'hello gearman benchmark'; }
+
+median() { sort -n | awk '{a[NR]=$1} END {if (NR%2) print a[(NR+1)/2]; else printf "%.1f\n", (a[NR/2]+a[NR/2+1])/2}'; }
+
+declare -A R # results: R[metric,kind,slots,round]
+measure() { # KIND SLOTS ROUND
+  local kind=$1 slots=$2 round=$3 out cpu0 cpu1 rss_idle
+  start "$kind" "$slots"
+  R[ready,$kind,$slots,$round]=$READY_MS
+  submit --count "$WARMUP" --concurrency "$CLIENT_CONCURRENCY" > /dev/null
+  rss_idle=$(rss_kb "${WORKER_PIDS[@]}")
+  cpu0=$(cpu_ticks "${WORKER_PIDS[@]}")
+  out=$(submit --count "$JOBS" --concurrency "$CLIENT_CONCURRENCY")
+  cpu1=$(cpu_ticks "${WORKER_PIDS[@]}")
+  R[rate,$kind,$slots,$round]=$(awk '/^rate:/ {print $2}' <<<"$out")
+  # clock ticks are 10 ms: CPU ms per 1000 jobs
+  R[cpu,$kind,$slots,$round]=$(awk -v t=$((cpu1 - cpu0)) -v n="$JOBS" 'BEGIN {printf "%.1f", t * 10 * 1000 / n}')
+  R[rss_load,$kind,$slots,$round]=$(( $(hwm_kb "${WORKER_PIDS[@]}") / 1024 ))
+  R[rss_idle,$kind,$slots,$round]=$(( rss_idle / 1024 ))
+  if [ "$slots" = 1 ]; then
+    out=$(submit --count 2000 --concurrency 1)
+    R[p50,$kind,$slots,$round]=$(sed -n 's/.*p50=\([0-9.]*\).*/\1/p' <<<"$out")
+    R[p99,$kind,$slots,$round]=$(sed -n 's/.*p99=\([0-9.]*\).*/\1/p' <<<"$out")
+  fi
+  sleep 1 # idle before the SIGTERM: the figure is for an idle worker
+  stop
+  R[exit,$kind,$slots,$round]=$EXIT_MS
+}
+
+for round in $(seq "$ROUNDS"); do
+  for slots in 1 4; do
+    if [ $(( round % 2 )) = 1 ]; then order="java php"; else order="php java"; fi
+    for kind in $order; do
+      echo "round $round: $kind, $slots slot(s)…" >&2
+      measure "$kind" "$slots" "$round"
+    done
+  done
+done
+
+med() { # METRIC KIND SLOTS
+  local r
+  for r in $(seq "$ROUNDS"); do echo "${R[$1,$2,$3,$r]}"; done | median
+}
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN {if (b > 0) printf "%.2f×", a / b; else print "-"}'; }
+
+echo
+echo "Measured $(date -u +%Y-%m-%d) on $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo)," \
+     "$(java -version 2>&1 | head -1), PHP $(php -r 'echo PHP_VERSION;'), gearmand $(gearmand --version | awk '{print $2}');" \
+     "medians of $ROUNDS alternating rounds, $JOBS jobs per throughput run, client: one \`submit\` process," \
+     "$CLIENT_CONCURRENCY jobs in flight, \`reverse\` of 23 bytes."
+echo
+echo "| figure | ours | PHP reference | ours ÷ PHP |"
+echo "|---|---|---|---|"
+for slots in 1 4; do
+  label="concurrency $slots"; [ "$slots" = 4 ] && label="concurrency 4 (PHP: 4 processes)"
+  a=$(med rate java "$slots"); b=$(med rate php "$slots")
+  echo "| throughput, $label (jobs/s) | $a | $b | $(ratio "$a" "$b") |"
+  a=$(med cpu java "$slots"); b=$(med cpu php "$slots")
+  echo "| worker CPU per 1000 jobs, $label (ms) | $a | $b | $(ratio "$a" "$b") |"
+done
+for m in p50 p99; do
+  a=$(med "$m" java 1); b=$(med "$m" php 1)
+  echo "| latency $m, one sequential client (ms) | $a | $b | $(ratio "$a" "$b") |"
+done
+a=$(med exit java 1); b=$(med exit php 1)
+echo "| idle SIGTERM → exit (ms) | $a | $b | $(ratio "$a" "$b") |"
+a=$(med ready java 1); b=$(med ready php 1)
+echo "| start → ready (ms) | $a | $b | $(ratio "$a" "$b") |"
+a=$(med rss_idle java 1); b=$(med rss_idle php 1)
+echo "| RSS idle, after warm-up (MiB) | $a | $b | $(ratio "$a" "$b") |"
+a=$(med rss_load java 4); b=$(med rss_load php 4)
+echo "| RSS peak under load, concurrency 4 (MiB) | $a | $b | $(ratio "$a" "$b") |"
+
+if [ "$RESTART_TEST" = yes ] && [ -x "$ROOT/setup/graceful-restart.sh" ]; then
+  for kind in java php; do
+    s=$(now_ms)
+    "$ROOT/setup/graceful-restart.sh" 300 --restarts 3 --worker "$kind" > "$WORK/restart-$kind.txt" 2>&1 \
+      || echo "graceful-restart ($kind) failed: $(tail -3 "$WORK/restart-$kind.txt")" >&2
+    R[restart,$kind]=$(( $(now_ms) - s ))
+  done
+  echo "| graceful-restart.sh 300 --restarts 3, wall time (ms) | ${R[restart,java]} | ${R[restart,php]} | $(ratio "${R[restart,java]}" "${R[restart,php]}") |"
+fi
