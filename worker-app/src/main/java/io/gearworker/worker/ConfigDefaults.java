@@ -8,6 +8,8 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
+import java.util.function.Predicate;
 
 import picocli.CommandLine.IDefaultValueProvider;
 import picocli.CommandLine.Model.ArgSpec;
@@ -22,14 +24,25 @@ final class ConfigDefaults implements IDefaultValueProvider {
 
     private final Map<String, String> env;
     private final Properties properties;
+    private final Predicate<String> applies;
 
-    ConfigDefaults(Map<String, String> env, Properties properties) {
+    ConfigDefaults(Map<String, String> env, Properties properties, Predicate<String> applies) {
         this.env = env;
         this.properties = properties;
+        this.applies = applies;
     }
 
-    static ConfigDefaults fromEnvironment() {
-        return new ConfigDefaults(System.getenv(), loadProperties());
+    /** Defaults for every option of the {@code run} command. */
+    static ConfigDefaults forWorker() {
+        return new ConfigDefaults(System.getenv(), loadProperties(), option -> true);
+    }
+
+    /**
+     * Defaults for the client commands: only where the worker's setting means the same thing there (its servers,
+     * its control secret) — a worker's GEARMAN_CONCURRENCY must not become submit's --concurrency.
+     */
+    static ConfigDefaults forClients() {
+        return new ConfigDefaults(System.getenv(), loadProperties(), Set.of("servers", "control-secret")::contains);
     }
 
     @Override
@@ -38,6 +51,9 @@ final class ConfigDefaults implements IDefaultValueProvider {
             return null;
         }
         String name = option.longestName().replaceFirst("^--", "");
+        if (!applies.test(name)) {
+            return option.defaultValue();
+        }
         String fromEnv = env.get(envName(name));
         if (fromEnv != null) {
             return fromEnv;

@@ -18,11 +18,11 @@ import picocli.CommandLine.Spec;
 import sun.misc.Signal;
 
 @Command(name = "report", mixinStandardHelpOptions = true,
-         description = { "The status report from worker event logs (the JSON lines workers write on",
-                         "stdout): jobs started, ended, failed, in flight, run twice, lost; jobLoad;",
-                         "worker exits by reason. A file that does not exist yet counts as empty; a line",
-                         "that is not an event counts as garbled. lost stays 0 while a worker in the",
-                         "logs still runs (in flight carries those jobs). Exit 0; 2 on a usage error." })
+         description = "The status report from worker event logs (the JSON lines workers write on stdout): jobs "
+                       + "started, ended, failed, in flight, run twice, lost; jobLoad; worker exits by reason. A "
+                       + "file that does not exist yet counts as empty; a line that is not an event counts as "
+                       + "garbled. lost stays 0 while a worker in the logs still runs (in flight carries those "
+                       + "jobs). Exit 0; 2 on a usage error.")
 final class ReportCommand implements Callable<Integer> {
 
     /** ANSI: cursor home, clear screen. */

@@ -14,9 +14,9 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 @Command(name = "run", mixinStandardHelpOptions = true,
-         description = { "Run a worker: take jobs from gearmand and route them (the default command).",
-                         "Every option can also be set as GEARMAN_<OPTION> in the environment or gearman.<option>"
-                         + " in application.properties; the command line wins." })
+         description = "Run a worker: take jobs from gearmand and route them (the default command). Every option "
+                       + "can also be set as GEARMAN_<OPTION> in the environment or gearman.<option>  in "
+                       + "application.properties; the command line wins.")
 final class RunCommand implements Callable<Integer> {
 
     @Spec

@@ -13,67 +13,39 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import io.gearworker.camel.gearman.protocol.AdminClient;
 import io.gearworker.camel.gearman.protocol.ServerAddress;
-import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Spec;
 
 @Command(name = "status", mixinStandardHelpOptions = true,
          description = "Ask workers for their status (control command 'status'): a table, or JSON lines.")
 final class StatusCommand implements Callable<Integer> {
 
-    @Spec
-    CommandSpec spec;
+    @Mixin
+    ServersOption servers;
 
-    @Option(names = "--servers", defaultValue = "127.0.0.1:4730", paramLabel = "host:port[,host:port…]",
-            description = "gearmand servers to find workers on (default: ${DEFAULT-VALUE}).")
-    String servers;
-
-    @ArgGroup(exclusive = true, multiplicity = "1")
-    TerminateCommand.Targets targets;
+    @Mixin
+    ControlTargets targets;
 
     @Option(names = "--json", description = "Print each worker's status JSON on its own line.")
     boolean json;
-
-    @Option(names = "--control-secret", paramLabel = "SECRET",
-            description = "Secret the workers require (env GEARMAN_CONTROL_SECRET).")
-    String controlSecret;
 
     private static final String[] COLUMNS = { "id", "pid", "state", "uptime_s", "jobs_done", "in_flight", "slots" };
 
     @Override
     public Integer call() throws IOException {
-        List<ServerAddress> addresses;
-        try {
-            addresses = ServerAddress.parseList(servers);
-        } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), "--servers '" + servers + "': " + e.getMessage());
-        }
-        Map<String, WorkersCommand.Worker> fleet = WorkersCommand.list(new AdminClient(Duration.ofSeconds(3)),
-                addresses);
-        List<WorkersCommand.Worker> chosen = new ArrayList<>();
-        int code = 0;
-        if (targets.all) {
-            fleet.values().stream().filter(WorkersCommand.Worker::hasControlFunction).forEach(chosen::add);
-        } else {
-            for (String id : targets.ids) {
-                WorkersCommand.Worker w = fleet.get(id);
-                if (w == null || !w.hasControlFunction()) {
-                    System.err.println("no worker '" + id + "' with a control function on " + addresses);
-                    code = 1;
-                } else {
-                    chosen.add(w);
-                }
-            }
-        }
+        List<ServerAddress> addresses = servers.addresses();
+        ControlTargets.Selection selection = targets.select(
+                WorkersCommand.list(new AdminClient(Duration.ofSeconds(3)), addresses));
+        selection.missing().forEach(id -> System.err.println(
+                "no worker '" + id + "' with a control function on " + addresses));
+        int code = selection.missing().isEmpty() ? 0 : 1;
         PrintStream out = System.out;
         if (!json) {
             out.println(String.join("\t", COLUMNS) + "\tlimits");
         }
-        try (ControlClient control = new ControlClient(controlSecret, Duration.ofSeconds(5))) {
-            for (WorkersCommand.Worker w : chosen) {
+        try (ControlClient control = new ControlClient(targets.controlSecret, Duration.ofSeconds(5))) {
+            for (WorkersCommand.Worker w : selection.found()) {
                 try {
                     String answer = control.send(w, "status").block();
                     out.println(json ? answer : row(answer));

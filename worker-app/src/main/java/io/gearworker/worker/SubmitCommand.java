@@ -19,6 +19,7 @@ import io.gearworker.camel.gearman.protocol.PacketCodec;
 import io.gearworker.camel.gearman.protocol.ServerAddress;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParameterException;
@@ -27,17 +28,16 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 @Command(name = "submit", mixinStandardHelpOptions = true,
-         description = { "Submit jobs. One job prints its result (or, in the background, its handle) on stdout;",
-                         "--count N > 1 is a load generator: N jobs, C in flight at once, then a summary with",
-                         "jobs/s and latency percentiles." })
+         description = "Submit jobs. One job prints its result (or, in the background, its handle) on stdout; "
+                       + "--count N > 1 is a load generator: N jobs, C in flight at once, then a summary with jobs/s "
+                       + "and latency percentiles.")
 final class SubmitCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--servers", defaultValue = "127.0.0.1:4730", paramLabel = "host:port[,host:port…]",
-            description = "gearmand servers; jobs are spread round robin (default: ${DEFAULT-VALUE}).")
-    String servers;
+    @Mixin
+    ServersOption servers;
 
     @Option(names = { "-f", "--function" }, required = true, paramLabel = "FUNCTION", description = "Job function.")
     String function;
@@ -79,12 +79,7 @@ final class SubmitCommand implements Callable<Integer> {
         if (count < 1 || concurrency < 1) {
             throw new ParameterException(spec.commandLine(), "--count and --concurrency must be >= 1");
         }
-        List<ServerAddress> addresses;
-        try {
-            addresses = ServerAddress.parseList(servers);
-        } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), "--servers '" + servers + "': " + e.getMessage());
-        }
+        List<ServerAddress> addresses = servers.addresses();
         byte[] workload = "-".equals(payload) ? System.in.readAllBytes()
                 : payload == null ? new byte[0] : payload.getBytes(StandardCharsets.UTF_8);
         ExecutorService readers = Executors.newCachedThreadPool(r -> {

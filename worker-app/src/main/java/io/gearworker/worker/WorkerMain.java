@@ -30,8 +30,8 @@ public final class WorkerMain {
 
     static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new WorkerMain());
-        cl.setDefaultValueProvider(ConfigDefaults.fromEnvironment());
-        cl.getSubcommands().values().forEach(sub -> sub.setDefaultValueProvider(ConfigDefaults.fromEnvironment()));
+        cl.getSubcommands().forEach((name, sub) -> sub.setDefaultValueProvider(
+                name.equals("run") ? ConfigDefaults.forWorker() : ConfigDefaults.forClients()));
         return cl;
     }
 

@@ -16,23 +16,17 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import io.gearworker.camel.gearman.protocol.AdminClient;
 import io.gearworker.camel.gearman.protocol.ServerAddress;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Spec;
 
 @Command(name = "workers", mixinStandardHelpOptions = true,
-         description = { "List the workers gearmand knows (admin command 'workers'), one per line:",
-                         "worker id, servers, functions. A worker seen on several servers is listed once;",
-                         "connections without a worker id or functions (clients) are left out." })
+         description = "List the workers gearmand knows (admin command 'workers'), one per line: worker id, "
+                       + "servers, functions. A worker seen on several servers is listed once; connections without a "
+                       + "worker id or functions (clients) are left out.")
 final class WorkersCommand implements Callable<Integer> {
 
-    @Spec
-    CommandSpec spec;
-
-    @Option(names = "--servers", defaultValue = "127.0.0.1:4730", paramLabel = "host:port[,host:port…]",
-            description = "gearmand servers to ask (default: ${DEFAULT-VALUE}).")
-    String servers;
+    @Mixin
+    ServersOption servers;
 
     @Option(names = "--json", description = "One JSON object per line: {id, servers, functions}.")
     boolean json;
@@ -51,12 +45,7 @@ final class WorkersCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        List<ServerAddress> addresses;
-        try {
-            addresses = ServerAddress.parseList(servers);
-        } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), "--servers '" + servers + "': " + e.getMessage());
-        }
+        List<ServerAddress> addresses = servers.addresses();
         Map<String, Worker> workers;
         try {
             workers = list(new AdminClient(Duration.ofSeconds(3)), addresses);
