@@ -105,4 +105,13 @@ class RestartPoliciesIT extends CamelTestSupport {
             assertThat(started).hasSize(1);
         }
     }
+
+    @Test
+    void maxMemoryStopsTheRouteWhenTheOldGenerationStaysAboveTheThresholdAfterGc() throws Exception {
+        // a threshold of one byte: whatever survives the next full collection is "too much"
+        String fn = sleepRoute(Gearman.uniqueFunction("memory"), 1, new MaxMemoryRoutePolicy(1));
+        System.gc();
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> context.getRouteController().getRouteStatus(fn) == ServiceStatus.Stopped);
+    }
 }
