@@ -93,6 +93,11 @@ class WorkerRemoteControlIT {
         assertThat(r.exitCode()).as(r.toString()).isZero();
         assertThat(r.stdout()).as(r.toString()).startsWith("terminating " + w.workerId() + " pid " + w.pid());
         assertExitedFor("terminate", w);
+        // idle, it leaves at once: the answer to 'terminate' is on the wire before Camel's shutdown looks, which
+        // would otherwise wait a second before looking again (tens of ms vs. over 1000 ms)
+        long exitMillis = Duration.between(w.awaitEvent("stopping", LIMIT).ts(), w.awaitEvent("exit", LIMIT).ts())
+                .toMillis();
+        assertThat(exitMillis).as("stopping -> exit of an idle worker, ms").isLessThan(900);
     }
 
     @Test
@@ -147,6 +152,36 @@ class WorkerRemoteControlIT {
             assertThat(text(job.get(LIMIT.toMillis(), TimeUnit.MILLISECONDS))).isEqualTo("slept 4000 ms");
             assertExitedFor("terminate", busy);
             assertExitedFor("terminate", idle);
+        }
+    }
+
+    @Test
+    void aDrainingWorkerStillAnswersItsControlFunctionButWillNotResume() throws Exception {
+        WorkerProcessHandle w = startWorkers(GEARMAND.servers(), "draining").get(0);
+        String control = "_worker_" + w.workerId();
+        try (GearmanClient client = Gearman.client(GEARMAND.address())) {
+            CompletableFuture<JobResult> running = sleep(client, 3000);
+            String handle = w.awaitEvent("job_started", LIMIT).handle();
+            assertThat(gearmanCli(GEARMAND, "-f", control, "terminate").exitCode()).isZero();
+            w.awaitEvent("stopping", LIMIT);
+
+            // a control job never waits behind jobs, not even behind the drain: status answers, and says so
+            Map<String, String> status = statusJson(w);
+            assertThat(status).containsEntry("state", "stopping").containsEntry("in_flight", "1");
+
+            // resume must not reopen grabbing during the drain: refused, and a job queued now stays queued
+            ExternalProcess.Result resume = gearmanCli(GEARMAND, "-t", "5000", "-f", control, "resume");
+            assertThat(resume.exitCode()).as(resume.toString()).isNotZero();
+            w.awaitStderr("'resume' refused", LIMIT);
+            CompletableFuture<JobResult> queued = sleep(client, 100);
+
+            assertThat(text(running.get(LIMIT.toMillis(), TimeUnit.MILLISECONDS))).isEqualTo("slept 3000 ms");
+            assertExitedFor("terminate", w);
+            assertThat(w.events("job_started")).extracting(WorkerEvent::handle).containsExactly(handle);
+
+            // the next worker takes the job the draining one left alone
+            startWorkers(GEARMAND.servers(), "draining-next");
+            assertThat(text(queued.get(LIMIT.toMillis(), TimeUnit.MILLISECONDS))).isEqualTo("slept 100 ms");
         }
     }
 
