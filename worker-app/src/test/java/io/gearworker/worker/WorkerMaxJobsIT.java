@@ -15,6 +15,7 @@ import java.util.function.Consumer;
 import io.gearworker.camel.gearman.protocol.GearmanClient;
 import io.gearworker.camel.gearman.protocol.JobRequest;
 import io.gearworker.camel.gearman.protocol.JobResult;
+import io.gearworker.camel.gearman.test.ExternalProcess;
 import io.gearworker.camel.gearman.test.Gearman;
 import io.gearworker.camel.gearman.test.GearmandExtension;
 import org.junit.jupiter.api.Test;
@@ -84,6 +85,27 @@ class WorkerMaxJobsIT {
             }
         }
         assertThat(Gearman.status(GEARMAND.address(), "sleep").total()).as("nothing left in gearmand").isZero();
+    }
+
+    @Test
+    void controlJobsDoNotCount() {
+        try (WorkerProcessHandle worker = WorkerProcessHandle.builder(GEARMAND.servers())
+                .workerId(WorkerProcessHandle.uniqueWorkerId("maxjobs-control")).args("--max-jobs", "1").start()) {
+            worker.awaitEvent("ready", LIMIT);
+            for (int i = 0; i < 3; i++) {
+                ExternalProcess.Result status = ExternalProcess.run(LIMIT, "gearman", "-h", "127.0.0.1", "-p",
+                        Integer.toString(GEARMAND.port()), "-f", "_worker_" + worker.workerId(), "status");
+                assertThat(status.exitCode()).as(status.toString()).isZero();
+                assertThat(status.stdout()).as(status.toString()).contains("\"jobs_left\":1");
+            }
+            assertThat(worker.events("stopping")).as("three control jobs, no job: still serving").isEmpty();
+
+            assertThat(Gearman.call(GEARMAND.address(), "reverse", "one", LIMIT)).isEqualTo("eno");
+            assertThat(worker.awaitExit(LIMIT)).as(worker.diagnostics()).isZero();
+            WorkerEvent exit = last(worker);
+            assertThat(exit.reason()).isEqualTo("max-jobs");
+            assertThat(exit.jobs()).isEqualTo(1L);
+        }
     }
 
     /**
