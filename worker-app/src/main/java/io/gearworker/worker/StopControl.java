@@ -14,11 +14,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The one way a worker is asked to leave. The first request wins and names the exit reason: it logs
- * {@code stopping}, stops every Gearman consumer from grabbing at once, waits (up to the shutdown timeout) for the
+ * {@code stopping}, stops every job consumer from grabbing at once, waits (up to the shutdown timeout) for the
  * jobs in flight to be acknowledged, then completes camel-main, whose graceful shutdown finds nothing left to wait
  * for (Camel's own wait re-checks only once a second). Jobs still running when the timeout is spent are left to
  * Camel's shutdown, which hands them back. Later requests are logged and ignored, so a SIGTERM during a max-jobs
  * drain changes nothing.
+ * <p>
+ * The control function ({@code _worker_<id>}) keeps answering while the jobs drain - {@code status} then says
+ * {@code stopping} - and stops grabbing only once they are done. {@link #unlessStopping} keeps a {@code resume}
+ * from reopening grabbing once a stop was requested.
  */
 final class StopControl {
 
@@ -71,21 +75,54 @@ final class StopControl {
         }
     }
 
+    /**
+     * Runs a change of grabbing ({@code quiet}, {@code resume}) unless a stop was requested, and tells whether it
+     * ran. A drain that starts meanwhile suspends the job consumers only after the change, so it always wins.
+     */
+    synchronized boolean unlessStopping(GrabbingChange change) throws Exception {
+        if (reason.get() != null) {
+            return false;
+        }
+        change.apply();
+        return true;
+    }
+
+    @FunctionalInterface
+    interface GrabbingChange {
+        void apply() throws Exception;
+    }
+
     private void drain(CamelContext context) throws Exception {
-        List<GearmanConsumer> consumers = context.getRoutes().stream()
+        long deadline = System.nanoTime() + shutdownTimeout.toNanos();
+        // first the job routes; the control function answers on meanwhile (status says 'stopping')
+        List<GearmanConsumer> jobConsumers = WorkerControl.jobConsumers(context);
+        synchronized (this) {
+            suspend(jobConsumers);
+        }
+        awaitNoneInFlight(jobConsumers, deadline);
+        // then the control function too, its last answer (e.g. to 'terminate') sent: Camel's shutdown then finds
+        // nothing in flight, where its own wait would re-check only a second later
+        List<GearmanConsumer> all = context.getRoutes().stream()
                 .map(Route::getConsumer)
                 .filter(GearmanConsumer.class::isInstance)
                 .map(GearmanConsumer.class::cast)
                 .toList();
-        for (GearmanConsumer c : consumers) {
-            ServiceHelper.suspendService(c);
-        }
-        long deadline = System.nanoTime() + shutdownTimeout.toNanos();
-        while (consumers.stream().anyMatch(c -> c.getInFlightJobs() > 0) && System.nanoTime() < deadline) {
-            Thread.sleep(DRAIN_POLL_MILLIS);
-        }
+        suspend(all);
+        awaitNoneInFlight(all, deadline);
         // what is left of the timeout is Camel's, which then hands back whatever still runs
         long leftMillis = Math.max(1, (deadline - System.nanoTime()) / 1_000_000);
         context.getShutdownStrategy().setTimeout(leftMillis);
+    }
+
+    private static void suspend(List<GearmanConsumer> consumers) throws Exception {
+        for (GearmanConsumer c : consumers) {
+            ServiceHelper.suspendService(c);
+        }
+    }
+
+    private static void awaitNoneInFlight(List<GearmanConsumer> consumers, long deadline) throws InterruptedException {
+        while (consumers.stream().anyMatch(c -> c.getInFlightJobs() > 0) && System.nanoTime() < deadline) {
+            Thread.sleep(DRAIN_POLL_MILLIS);
+        }
     }
 }

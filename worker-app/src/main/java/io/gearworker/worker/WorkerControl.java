@@ -25,8 +25,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The worker's control function {@code _worker_<id>} (the seed's naming): {@code terminate} drains and exits,
  * {@code status} answers a JSON summary, {@code quiet} stops grabbing while staying connected, {@code resume}
- * grabs again. With a control secret set, every command must carry it ({@code terminate <secret>}); it is compared
- * in constant time and never logged. A refused or unknown command fails the control job (WORK_FAIL).
+ * grabs again (refused once the worker is stopping). With a control secret set, every command must carry it
+ * ({@code terminate <secret>}); it is compared in constant time and never logged. A refused or unknown command
+ * fails the control job (WORK_FAIL).
  */
 final class WorkerControl implements Processor {
 
@@ -82,7 +83,11 @@ final class WorkerControl implements Processor {
                 yield "quiet " + settings.workerId();
             }
             case "resume" -> {
-                setGrabbing(context, true);
+                if (!setGrabbing(context, true)) {
+                    LOG.warn("Control command 'resume' refused: stopping ({})", stop.reason());
+                    throw new IllegalStateException("control command 'resume' refused: worker "
+                                                    + settings.workerId() + " is stopping (" + stop.reason() + ")");
+                }
                 yield "resumed " + settings.workerId();
             }
             default -> status(context);
@@ -91,16 +96,21 @@ final class WorkerControl implements Processor {
         exchange.getMessage().setBody(reply);
     }
 
-    /** Stops or restarts grabbing on every job route; jobs in flight go on, connections stay up. */
-    private void setGrabbing(CamelContext context, boolean grab) throws Exception {
-        for (GearmanConsumer consumer : jobConsumers(context)) {
-            if (grab) {
-                ServiceHelper.resumeService(consumer);
-            } else {
-                ServiceHelper.suspendService(consumer);
+    /**
+     * Stops or restarts grabbing on every job route; jobs in flight go on, connections stay up. Does nothing once
+     * the worker is stopping (its drain has stopped grabbing for good) and then returns {@code false}.
+     */
+    private boolean setGrabbing(CamelContext context, boolean grab) throws Exception {
+        return stop.unlessStopping(() -> {
+            for (GearmanConsumer consumer : jobConsumers(context)) {
+                if (grab) {
+                    ServiceHelper.resumeService(consumer);
+                } else {
+                    ServiceHelper.suspendService(consumer);
+                }
             }
-        }
-        quiet = !grab;
+            quiet = !grab;
+        });
     }
 
     static List<GearmanConsumer> jobConsumers(CamelContext context) {

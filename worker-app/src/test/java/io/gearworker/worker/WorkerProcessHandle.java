@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -273,6 +274,11 @@ public final class WorkerProcessHandle implements AutoCloseable {
         if (r.timedOut() || r.exitCode() != 0) {
             throw new AssertionError("kill -s " + signal + " " + process.pid() + " failed: " + r);
         }
+    }
+
+    /** Completes (with this handle) when the process has ended, however it ended; what a supervisor watches. */
+    public CompletableFuture<WorkerProcessHandle> onExit() {
+        return process.onExit().thenApply(p -> this);
     }
 
     /** Waits up to the limit for the process to end and returns its exit code; fails when it is still running. */
