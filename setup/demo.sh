@@ -26,7 +26,9 @@ SLEEP_PAYLOADS=(200 300 400 500) # ms; 5 jobs of each = 20 sleep jobs
 SLEEP_JOBS_EACH=5
 # one string, split by supervisord (shlex), which honours the quotes
 # shellcheck disable=SC2089
-WORKER_ARGS="--concurrency $CONCURRENCY --routes '$ROOT/routes/yaml' ${WORKER_ARGS:-}"
+WORKER_ARGS="--shutdown-timeout $SHUTDOWN_TIMEOUT --concurrency $CONCURRENCY --routes '$ROOT/routes/yaml' ${WORKER_ARGS:-}"
+# shellcheck disable=SC2089
+WORKER_COMMAND="java -jar '$JAR' run" # the program supervisord execs; setup/supervisord.conf adds the options
 
 GEARMAND_PID=""
 SUPERVISORD_PID=""
@@ -166,8 +168,8 @@ queue_empty() {
 # supervisord and its workers
 
 # shellcheck disable=SC2090 # read by supervisord, not by the shell
-export RUN_DIR LOG_DIR WORKERS SHUTDOWN_TIMEOUT STOP_WAIT_SECS WORKER_ARGS
-export WORKER_JAR="$JAR" GEARMAN_SERVERS="$SERVERS"
+export RUN_DIR LOG_DIR WORKERS STOP_WAIT_SECS WORKER_ARGS WORKER_COMMAND
+export GEARMAN_SERVERS="$SERVERS"
 supervisord -n -c "$CONF" >"$RUN_DIR/supervisord.out" 2>&1 &
 SUPERVISORD_PID=$!
 say "supervisord pid $SUPERVISORD_PID starting $WORKERS workers ($CONCURRENCY job slots per function each)"

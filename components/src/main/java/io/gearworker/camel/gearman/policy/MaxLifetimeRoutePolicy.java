@@ -9,12 +9,14 @@ import org.apache.camel.Route;
 
 /**
  * Restart after a lifetime T (+ a jitter of 0..J drawn once), counted from when the first of its routes started.
- * The timer runs on a scheduler of Camel's ExecutorServiceManager, never on a job's thread.
+ * The timer runs on a scheduler of Camel's ExecutorServiceManager, never on a job's thread, and is cancelled when
+ * the policy stops (a process leaving before its lifetime must not wait for the timer).
  */
 public class MaxLifetimeRoutePolicy extends RestartPolicySupport {
 
     private final Duration lifetime;
     private ScheduledExecutorService scheduler;
+    private CamelContext context; // of the scheduler: Camel calls onRemove for every route before doStop
 
     public MaxLifetimeRoutePolicy(Duration maxLifetime, Duration jitter) {
         if (maxLifetime.isNegative() || maxLifetime.isZero()) {
@@ -31,7 +33,7 @@ public class MaxLifetimeRoutePolicy extends RestartPolicySupport {
     @Override
     public synchronized void onStart(Route route) {
         if (scheduler == null) {
-            CamelContext context = route.getCamelContext();
+            context = route.getCamelContext();
             scheduler = context.getExecutorServiceManager()
                     .newSingleThreadScheduledExecutor(this, "MaxLifetimeRoutePolicy");
             scheduler.schedule(() -> fire("max-lifetime", "alive for " + lifetime.toMillis() + " ms"),
@@ -41,10 +43,12 @@ public class MaxLifetimeRoutePolicy extends RestartPolicySupport {
 
     @Override
     protected synchronized void doStop() throws Exception {
-        if (scheduler != null && !routes().isEmpty()) {
-            routes().get(0).getCamelContext().getExecutorServiceManager().shutdownNow(scheduler);
+        if (scheduler != null) {
+            // now, not left to Camel's fail-safe: its graceful shutdown would wait for the pending timer (10 s)
+            context.getExecutorServiceManager().shutdownNow(scheduler);
         }
         scheduler = null;
+        context = null;
         super.doStop();
     }
 }

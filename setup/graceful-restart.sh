@@ -1,0 +1,495 @@
+#!/usr/bin/env bash
+# The seed's functional test (shared/seeds/000_*: functional_test/graceful_restart.php), on loopback only:
+#   gearmand on a free port, outside supervisord (restarting workers never wipes its queue)
+#   + supervisord (setup/supervisord.conf, its own socket in the run dir) running WORKERS workers with small
+#     restart limits, so workers also leave on their own (max-jobs, max-lifetime) while the test runs
+#   + N background `sleep` jobs of 50-300 ms, each with its own unique id
+#   + K restarts during the run, alternating `supervisorctl restart 'worker:*'` and a SIGTERM to one worker
+#   + wait until every job is done, stop supervisord (so every worker exits), print the report.
+#
+#   setup/graceful-restart.sh N [--restarts K] [--worker java|php] [--workers W] [--timeout SECONDS]
+#   setup/graceful-restart.sh status [RUN_DIR]   the report, refreshed every second (report --follow), over
+#                                                a run's event logs (default: the last run); Ctrl-C ends it
+#
+# Exit 0 only if submitted = ended = N, lost = 0, run twice = 0 (and failed = 0). Run twice must be 0 here:
+# every way a worker leaves in this test (SIGTERM from supervisorctl restart, the single SIGTERM, max-jobs,
+# max-lifetime, supervisord's stop at the end) drains: it stops grabbing, finishes the jobs in flight and sends
+# their results before closing its connections. gearmand runs a job again only when a connection closes with the
+# job unfinished: a kill -9, or a shutdown timeout (SHUTDOWN_TIMEOUT, far above the 300 ms jobs, with
+# STOP_WAIT_SECS above it so supervisord never SIGKILLs a draining worker). Those are the at-least-once paths;
+# none of them is taken here, so a job run twice is a bug.
+#
+# --worker php supervises setup/bench/php-worker.php instead (one job at a time per process; --max-lifetime
+# in whole seconds and no jitter), for a side-by-side wall time.
+#
+# Settings (environment): GR_DIR (run dir; default a new /tmp/graceful-restart.XXXXXX), WORKERS (4),
+# CONCURRENCY (2, java only), MAX_JOBS (25), MAX_JOBS_JITTER (10, java only), MAX_LIFETIME (3, seconds),
+# LIFETIME_JITTER (2, seconds, java only), SHUTDOWN_TIMEOUT (10, seconds, java only), STOP_WAIT_SECS (15).
+# The limits are far below production values on purpose: with N = 300 a worker process lives 2-5 s (8 slots
+# take ~45 jobs/s), so a lifetime of 15 s would never be reached and only max-jobs would recycle workers.
+# Everything started here is stopped on exit, Ctrl-C included; the files stay in the run dir.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+CONF="$ROOT/setup/supervisord.conf"
+JAR="$ROOT/worker-app/target/gearman-worker.jar"
+PHP_WORKER="$ROOT/setup/bench/php-worker.php"
+LAST_RUN="${TMPDIR:-/tmp}/graceful-restart.last" # holds the path of the last run dir, for `status`
+
+usage() {
+  cat >&2 <<EOF
+usage: setup/graceful-restart.sh N [--restarts K] [--worker java|php] [--workers W] [--timeout SECONDS]
+       setup/graceful-restart.sh status [RUN_DIR]
+EOF
+  exit 2
+}
+
+# ---------------------------------------------------------------------------------------------
+# status mode: the seed's `graceful_restart.php status`
+
+if [[ "${1:-}" == "status" ]]; then
+  (($# <= 2)) || usage
+  dir="${2:-$(cat "$LAST_RUN" 2>/dev/null || true)}"
+  if [[ -z "$dir" || ! -d "$dir/logs" ]]; then
+    echo "graceful-restart.sh: no run dir${dir:+ $dir} with logs/; give one: $0 status RUN_DIR" >&2
+    exit 2
+  fi
+  shopt -s nullglob
+  logs=("$dir"/logs/worker-*.events.log)
+  ((${#logs[@]} > 0)) || {
+    echo "graceful-restart.sh: no worker event logs in $dir/logs" >&2
+    exit 1
+  }
+  exec java -jar "$JAR" report --follow --log "${logs[@]}"
+fi
+
+# ---------------------------------------------------------------------------------------------
+# arguments and settings
+
+[[ "${1:-}" =~ ^[1-9][0-9]*$ ]] || usage
+N="$1"
+shift
+RESTARTS=3
+WORKER_KIND=java
+TIMEOUT=100
+WORKERS="${WORKERS:-4}"
+while (($# > 0)); do
+  case "$1" in
+    --restarts) RESTARTS="${2:-}" && shift 2 ;;
+    --worker) WORKER_KIND="${2:-}" && shift 2 ;;
+    --workers) WORKERS="${2:-}" && shift 2 ;;
+    --timeout) TIMEOUT="${2:-}" && shift 2 ;;
+    *) usage ;;
+  esac
+done
+[[ "$RESTARTS" =~ ^[0-9]+$ && "$WORKERS" =~ ^[1-9][0-9]*$ && "$TIMEOUT" =~ ^[1-9][0-9]*$ ]] || usage
+[[ "$WORKER_KIND" == java || "$WORKER_KIND" == php ]] || usage
+
+CONCURRENCY="${CONCURRENCY:-2}"
+MAX_JOBS="${MAX_JOBS:-25}"
+MAX_JOBS_JITTER="${MAX_JOBS_JITTER:-10}"
+MAX_LIFETIME="${MAX_LIFETIME:-3}"
+LIFETIME_JITTER="${LIFETIME_JITTER:-2}"
+SHUTDOWN_TIMEOUT="${SHUTDOWN_TIMEOUT:-10}"
+STOP_WAIT_SECS="${STOP_WAIT_SECS:-15}"
+PAYLOADS=(300 50 200 100 250 150) # ms; N is split over them
+RUN_ID="gr-$(date +%Y%m%d-%H%M%S)-$$" # prefix of the jobs' unique ids
+if ((STOP_WAIT_SECS <= SHUTDOWN_TIMEOUT + 1)); then
+  echo "graceful-restart.sh: STOP_WAIT_SECS ($STOP_WAIT_SECS) must be above SHUTDOWN_TIMEOUT + 1 ($SHUTDOWN_TIMEOUT + 1)" >&2
+  exit 2
+fi
+
+now_ms() {
+  local t="${EPOCHREALTIME/[.,]/}"
+  echo $((t / 1000))
+}
+STARTED_MS="$(now_ms)"
+seconds_since() { # $1 = start in ms: "12.3"
+  local ms=$(($(now_ms) - $1))
+  printf '%d.%d' $((ms / 1000)) $((ms % 1000 / 100))
+}
+say() { printf '[graceful-restart %5ss] %s\n' "$(seconds_since "$STARTED_MS")" "$*"; }
+die() {
+  say "FAILED: $*" >&2
+  exit 1
+}
+indent() { sed 's/^/    /'; }
+
+# ---------------------------------------------------------------------------------------------
+# prerequisites
+
+GEARMAND="$(command -v gearmand || echo /usr/sbin/gearmand)"
+if [[ ! -x "$GEARMAND" ]] || ! command -v gearadmin >/dev/null || ! command -v supervisord >/dev/null \
+  || ! command -v java >/dev/null || { [[ "$WORKER_KIND" == php ]] && ! command -v php >/dev/null; }; then
+  say "gearmand, gearadmin, supervisord, java or php missing: running setup/install.sh"
+  bash "$ROOT/setup/install.sh"
+  GEARMAND="$(command -v gearmand || echo /usr/sbin/gearmand)"
+fi
+if [[ ! -f "$JAR" ]]; then # submit and report are ours whichever worker runs
+  say "building $JAR"
+  command -v mvn >/dev/null || bash "$ROOT/setup/install.sh"
+  (cd "$ROOT" && mvn -B -q -DskipTests package)
+fi
+
+# TEST_DIR: the run dir (gearmand's files, report.txt, submit-*.out); RUN_DIR (supervisord's socket, pidfile and
+# log) and LOG_DIR (the workers' logs) inside it, under the names setup/supervisord.conf reads
+TEST_DIR="${GR_DIR:-$(mktemp -d "${TMPDIR:-/tmp}/graceful-restart.XXXXXX")}"
+TEST_DIR="$(mkdir -p "$TEST_DIR" && cd "$TEST_DIR" && pwd)"
+RUN_DIR="$TEST_DIR/run"
+LOG_DIR="$TEST_DIR/logs"
+mkdir -p "$RUN_DIR" "$LOG_DIR"
+printf '%s\n' "$TEST_DIR" >"$LAST_RUN"
+
+# ---------------------------------------------------------------------------------------------
+# process helpers and the cleanup that leaves nothing running
+
+GEARMAND_PID=""
+SUPERVISORD_PID=""
+WORKER_PROGRAM="$JAR"
+PORT=""
+SERVERS=""
+SUBMIT_PIDS=()
+
+# true while the process runs (a zombie waiting to be reaped does not count)
+alive() {
+  local state
+  [[ -n "$1" ]] && kill -0 "$1" 2>/dev/null || return 1
+  state="$(sed -E 's/^.*\) (.).*$/\1/' "/proc/$1/stat" 2>/dev/null || true)"
+  [[ "$state" != "Z" ]]
+}
+
+# waits up to $2 seconds for process $1 to end; false if it still runs
+wait_gone() {
+  local pid="$1" deadline=$((SECONDS + $2))
+  while alive "$pid"; do
+    ((SECONDS < deadline)) || return 1
+    sleep 0.1
+  done
+}
+
+ctl() { timeout 90 supervisorctl -c "$CONF" "$@"; }
+
+# the pids of this run's worker processes still running: supervisord started them with this gearmand's port,
+# and those that got as far as `ready` wrote their pid
+worker_pids() {
+  {
+    [[ -z "$PORT" ]] || pgrep -f -- "--servers 127[.]0[.]0[.]1:$PORT --worker-id worker-" || true
+    cat "${LOGS[@]}" 2>/dev/null | sed -nE 's/.*"event":"ready".*"pid":([0-9]+).*/\1/p' || true
+  } | sort -un
+}
+
+# a worker of this run: its command line names our worker program
+is_our_worker() {
+  tr '\0' ' ' <"/proc/$1/cmdline" 2>/dev/null | grep -qF -- "$WORKER_PROGRAM"
+}
+
+stop_supervisord() {
+  alive "$SUPERVISORD_PID" || return 0
+  kill -TERM "$SUPERVISORD_PID"
+  if ! wait_gone "$SUPERVISORD_PID" $((STOP_WAIT_SECS + 10)); then
+    say "supervisord did not stop within $((STOP_WAIT_SECS + 10)) s; killing it"
+    kill -KILL "$SUPERVISORD_PID"
+    wait_gone "$SUPERVISORD_PID" 5 || true
+  fi
+}
+
+cleanup() {
+  local rc=$? pid
+  trap - EXIT INT TERM
+  trap '' PIPE # a reader that went away (| head) must not cut the cleanup short
+  set +e
+  for pid in "${SUBMIT_PIDS[@]}"; do
+    alive "$pid" && kill -TERM "$pid" 2>/dev/null
+  done
+  if alive "$SUPERVISORD_PID"; then
+    say "stopping supervisord (its workers get SIGTERM and drain)"
+    stop_supervisord
+  fi
+  for pid in $(worker_pids); do
+    if alive "$pid" && is_our_worker "$pid"; then
+      say "worker pid $pid outlived supervisord; killing it"
+      kill -KILL "$pid"
+    fi
+  done
+  if alive "$GEARMAND_PID"; then
+    kill -TERM "$GEARMAND_PID"
+    wait_gone "$GEARMAND_PID" 5 || kill -KILL "$GEARMAND_PID"
+  fi
+  exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# a supervisord or gearmand left by an earlier run in the same GR_DIR: restart means stop it first
+for pidfile in "$RUN_DIR/supervisord.pid" "$RUN_DIR/gearmand.pid"; do
+  if [[ -f "$pidfile" ]] && pid="$(cat "$pidfile")" && alive "$pid"; then
+    say "stopping pid $pid of an earlier run in $TEST_DIR ($(basename "$pidfile" .pid))"
+    kill -TERM "$pid"
+    wait_gone "$pid" $((STOP_WAIT_SECS + 10)) || die "pid $pid (from $pidfile) does not stop"
+  fi
+done
+rm -f "$RUN_DIR"/* "$TEST_DIR"/*.out "$TEST_DIR"/*.log "$TEST_DIR/report.txt" "$LOG_DIR"/worker-*.log.[0-9]*
+
+# the seed truncates the workers' stdout log; here each worker has its own, and all are truncated (or created)
+LOGS=()
+for ((i = 0; i < WORKERS; i++)); do
+  name="$(printf 'worker-%02d' "$i")"
+  : >"$LOG_DIR/$name.events.log"
+  : >"$LOG_DIR/$name.err.log"
+  LOGS+=("$LOG_DIR/$name.events.log")
+done
+
+# ---------------------------------------------------------------------------------------------
+# gearmand on a free loopback port in 30000-32699 (below the ephemeral range, outside the 20000-29999 of the
+# integration tests; 4730 is left to the demo)
+
+port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+start_gearmand() {
+  local port="$1" i
+  "$GEARMAND" --listen=127.0.0.1 --port="$port" --log-file="$TEST_DIR/gearmand.log" \
+    --pid-file="$RUN_DIR/gearmand.pid" --verbose=WARNING >>"$TEST_DIR/gearmand.out" 2>&1 &
+  GEARMAND_PID=$!
+  for ((i = 0; i < 100; i++)); do
+    alive "$GEARMAND_PID" || return 1 # could not bind: the port was taken meanwhile
+    if [[ "$(gearadmin -h 127.0.0.1 -p "$port" --getpid 2>/dev/null || true)" == "$GEARMAND_PID" ]]; then
+      PORT="$port"
+      return 0
+    fi
+    sleep 0.1
+  done
+  kill -KILL "$GEARMAND_PID"
+  return 1
+}
+
+for ((attempt = 0; attempt < 5; attempt++)); do
+  candidate=$((30000 + RANDOM % 2700))
+  if port_free "$candidate" && start_gearmand "$candidate"; then
+    break
+  fi
+done
+[[ -n "$PORT" ]] || die "could not start gearmand on a free port (see $TEST_DIR/gearmand.out)"
+SERVERS="127.0.0.1:$PORT"
+say "run dir $TEST_DIR; gearmand pid $GEARMAND_PID on $SERVERS"
+
+# the sleep function's jobs gearmand still holds (queued + running); 0 when it has none, -1 if it did not answer
+sleep_jobs_in_gearmand() {
+  local status
+  status="$(gearadmin -h 127.0.0.1 -p "$PORT" --status)" || {
+    echo -1
+    return
+  }
+  awk -F'\t' '$1 == "sleep" { n = $2 } END { print n + 0 }' <<<"$status"
+}
+
+# workers registered for `sleep` (distinct ids)
+workers_registered() {
+  gearadmin -h 127.0.0.1 -p "$PORT" --workers \
+    | awk '$3 ~ /^worker-[0-9]+$/ && / sleep( |$)/ { print $3 }' | sort -u | wc -l
+}
+
+# job results written so far, all workers and lives (cheap; the report counts distinct handles)
+results_logged() {
+  cat "${LOGS[@]}" | grep -cE '"event":"job_(ended|failed)"' || true
+}
+
+# ---------------------------------------------------------------------------------------------
+# supervisord and its workers
+
+# shellcheck disable=SC2089 # WORKER_COMMAND and WORKER_ARGS are split by supervisord (shlex), which honours quotes
+if [[ "$WORKER_KIND" == java ]]; then
+  WORKER_PROGRAM="$JAR"
+  WORKER_COMMAND="java -jar '$JAR' run"
+  WORKER_ARGS="--concurrency $CONCURRENCY --shutdown-timeout ${SHUTDOWN_TIMEOUT}s --max-jobs $MAX_JOBS"
+  WORKER_ARGS+=" --max-jobs-jitter $MAX_JOBS_JITTER --max-lifetime ${MAX_LIFETIME}s --jitter ${LIFETIME_JITTER}s"
+  SLOTS=$((WORKERS * CONCURRENCY))
+else
+  WORKER_PROGRAM="$PHP_WORKER"
+  WORKER_COMMAND="php '$PHP_WORKER'"
+  WORKER_ARGS="--max-jobs $MAX_JOBS --max-lifetime $MAX_LIFETIME"
+  SLOTS="$WORKERS"
+fi
+# shellcheck disable=SC2090
+export RUN_DIR LOG_DIR WORKERS STOP_WAIT_SECS WORKER_COMMAND WORKER_ARGS GEARMAN_SERVERS="$SERVERS"
+supervisord -n -c "$CONF" >"$TEST_DIR/supervisord.out" 2>&1 &
+SUPERVISORD_PID=$!
+say "supervisord pid $SUPERVISORD_PID: $WORKERS $WORKER_KIND workers, $SLOTS job slots; worker options: $WORKER_ARGS"
+
+# ---------------------------------------------------------------------------------------------
+# N background sleep jobs, payloads 50-300 ms, unique ids <run id>-<ms>ms-<n>; one submit per payload, in
+# parallel while the workers start
+
+GROUP_SIZE=() # jobs per payload
+for ((i = 0; i < ${#PAYLOADS[@]}; i++)); do
+  GROUP_SIZE[i]=$((N / ${#PAYLOADS[@]} + (i < N % ${#PAYLOADS[@]} ? 1 : 0)))
+done
+submit_started="$(now_ms)"
+for ((i = 0; i < ${#PAYLOADS[@]}; i++)); do
+  ms="${PAYLOADS[i]}"
+  ((GROUP_SIZE[i] > 0)) || continue
+  timeout 60 java -jar "$JAR" submit --servers "$SERVERS" -f sleep --background --count "${GROUP_SIZE[i]}" \
+    --concurrency 16 --unique-id "$RUN_ID-${ms}ms" "$ms" >"$TEST_DIR/submit-$ms.out" 2>&1 &
+  SUBMIT_PIDS+=("$!")
+done
+submit_failed=0
+for pid in "${SUBMIT_PIDS[@]}"; do
+  wait "$pid" || submit_failed=1
+done
+SUBMIT_PIDS=()
+SUBMITTED=0
+for ((i = 0; i < ${#PAYLOADS[@]}; i++)); do
+  ((GROUP_SIZE[i] > 0)) || continue
+  out="$TEST_DIR/submit-${PAYLOADS[i]}.out"
+  if ((GROUP_SIZE[i] == 1)); then # one job prints its handle, no summary
+    n=$(grep -cE '^H:' "$out" || true)
+  else
+    n="$(sed -nE 's/^completed: ([0-9]+)$/\1/p' "$out")"
+  fi
+  SUBMITTED=$((SUBMITTED + ${n:-0}))
+done
+((submit_failed == 0)) || say "a submit failed: $(cat "$TEST_DIR"/submit-*.out | tr '\n' ' ')"
+say "submitted $SUBMITTED of $N sleep jobs in $(seconds_since "$submit_started") s (payloads ${PAYLOADS[*]} ms, unique ids $RUN_ID-<ms>ms-<n>)"
+
+deadline=$((SECONDS + 60))
+until (($(workers_registered) >= WORKERS)); do
+  alive "$SUPERVISORD_PID" || die "supervisord died (see $RUN_DIR/supervisord.log)"
+  ((SECONDS < deadline)) || die "only $(workers_registered) of $WORKERS workers registered within 60 s (see $LOG_DIR/*.err.log)"
+  sleep 0.2
+done
+say "all $WORKERS workers registered with gearmand"
+
+# ---------------------------------------------------------------------------------------------
+# the restarts, during the run
+
+# jobs started and not yet ended in one worker's current life (from its event log; a life's first jobs may start
+# before its `ready`, so the count restarts at the previous life's `exit`)
+in_flight_of() {
+  awk '/"event":"exit"/ { n = 0 } /"event":"job_started"/ { n++ } /"event":"job_(ended|failed|handed_back)"/ { n-- }
+    END { print n + 0 }' "$LOG_DIR/$1.events.log"
+}
+
+# process $2 is worker $1's current life, serving: it wrote `ready` and not yet `stopping`
+serving() {
+  awk -v ready="\"pid\":$2," 'index($0, "\"event\":\"ready\"") && index($0, ready) { s = 1; next }
+    /"event":"(ready|stopping|exit)"/ { s = 0 } END { exit !s }' "$LOG_DIR/$1.events.log"
+}
+
+restart_all() {
+  local t
+  t="$(now_ms)"
+  say "restart $1/$RESTARTS: supervisorctl restart 'worker:*' ($(results_logged) results so far)"
+  ctl restart 'worker:*' 2>&1 | indent
+  say "restart $1/$RESTARTS done in $(seconds_since "$t") s: every worker drained, exited and was started anew"
+}
+
+# SIGTERM to one serving worker, preferring one with a job in flight; waits until supervisord replaced it
+sigterm_one() {
+  local r="$1" i name pid new busy deadline=$((SECONDS + 30)) relaxed=$((SECONDS + 3)) t
+  while ((SECONDS < deadline)); do
+    for ((i = 0; i < WORKERS; i++)); do
+      name="$(printf 'worker-%02d' $(((r / 2 + i) % WORKERS)))"
+      pid="$(ctl pid "worker:$name" 2>/dev/null || true)"
+      if ! [[ "$pid" =~ ^[1-9][0-9]*$ ]] || ! serving "$name" "$pid"; then
+        continue
+      fi
+      busy="$(in_flight_of "$name")"
+      ((busy > 0 || SECONDS >= relaxed)) || continue
+      t="$(now_ms)"
+      say "restart $r/$RESTARTS: SIGTERM to $name (pid $pid, $busy job(s) in flight)"
+      kill -TERM "$pid"
+      wait_gone "$pid" $((STOP_WAIT_SECS + 5)) || die "$name (pid $pid) still runs $((STOP_WAIT_SECS + 5)) s after SIGTERM"
+      until new="$(ctl pid "worker:$name" 2>/dev/null)" && [[ "$new" =~ ^[1-9][0-9]*$ && "$new" != "$pid" ]]; do
+        ((SECONDS < deadline)) || die "supervisord did not start $name again after its exit"
+        sleep 0.1
+      done
+      say "restart $r/$RESTARTS done in $(seconds_since "$t") s: $name drained and exited ($(grep '"event":"exit"' "$LOG_DIR/$name.events.log" | tail -n 1 | sed -nE 's/.*"reason":"([^"]*)".*"code":([0-9]+).*/reason \1, code \2/p')); supervisord started pid $new"
+      return 0
+    done
+    sleep 0.1
+  done
+  die "no serving worker to SIGTERM within 30 s"
+}
+
+# restart r happens once r/(K+1) of the jobs have their result; then wait until every job is done: gearmand
+# holds no sleep job and the report counts N jobs ended
+restarts_done=0
+reported_at=-1 # results count at the last report run: the report (a JVM) runs again only when it changed
+wait_started="$(now_ms)"
+deadline=$((SECONDS + TIMEOUT))
+next_progress=$((SECONDS + 5))
+while true; do
+  alive "$SUPERVISORD_PID" || die "supervisord died (see $RUN_DIR/supervisord.log)"
+  results="$(results_logged)"
+  if ((restarts_done < RESTARTS && results * (RESTARTS + 1) >= (restarts_done + 1) * N)); then
+    restarts_done=$((restarts_done + 1))
+    if ((restarts_done % 2 == 1)); then
+      restart_all "$restarts_done"
+    else
+      sigterm_one "$restarts_done"
+    fi
+    continue
+  fi
+  if ((restarts_done == RESTARTS && results >= SUBMITTED && results != reported_at)) \
+    && (($(sleep_jobs_in_gearmand) == 0)); then
+    reported_at="$results"
+    ended="$(java -jar "$JAR" report --json --log "${LOGS[@]}" | sed -nE 's/.*"ended":([0-9]+).*/\1/p')"
+    if ((${ended:-0} >= SUBMITTED)); then
+      break
+    fi
+  fi
+  if ((SECONDS >= deadline)); then
+    die "not done within $TIMEOUT s: $results results logged, $(sleep_jobs_in_gearmand) sleep jobs in gearmand, $restarts_done of $RESTARTS restarts (see $TEST_DIR; $0 status $TEST_DIR)"
+  fi
+  if ((SECONDS >= next_progress)); then
+    say "$results of $SUBMITTED results logged; gearmand holds $(sleep_jobs_in_gearmand) sleep jobs"
+    next_progress=$((SECONDS + 5))
+  fi
+  sleep 0.2
+done
+JOBS_SECONDS="$(seconds_since "$wait_started")"
+say "every job done: gearmand holds no sleep job, the report counts $ended ended"
+
+# ---------------------------------------------------------------------------------------------
+# stop supervisord: every worker gets SIGTERM, drains and writes its exit; only then is `lost` meaningful
+
+say "stopping supervisord (every worker exits)"
+stop_supervisord
+for pid in $(worker_pids); do
+  if alive "$pid" && is_our_worker "$pid"; then
+    die "worker pid $pid still runs after supervisord stopped"
+  fi
+done
+if [[ "$WORKER_KIND" == java ]]; then
+  drained="$(awk 'FNR == 1 { d = 0 } /"event":"stopping"/ { d = 1 } /"event":"(exit|ready)"/ { d = 0 }
+    d && /"event":"job_(ended|failed)"/ { n++ } END { print n + 0 }' "${LOGS[@]}")"
+  say "jobs that finished after their worker was asked to stop (drained, not dropped): $drained"
+fi # the PHP worker writes `stopping` only once its loop has left, after its last job
+
+java -jar "$JAR" report --log "${LOGS[@]}" | tee "$TEST_DIR/report.txt"
+json="$(java -jar "$JAR" report --json --log "${LOGS[@]}")"
+field() { sed -nE "s/.*\"$1\":([0-9]+).*/\1/p" <<<"$json"; }
+ENDED="$(field ended)"
+LOST="$(field lost)"
+RUN_TWICE="$(field runTwice)"
+FAILED="$(field failed)"
+RUNNING="$(field workersRunning)"
+HANDED_BACK="$(field handedBack)"
+REASONS="$(sed -nE 's/.*"exitReasons":\{([^}]*)\}.*/\1/p' <<<"$json")"
+
+say "worker: $WORKER_KIND, $WORKERS processes, $SLOTS job slots; restarts: $restarts_done; exits by reason: ${REASONS//\"/}"
+unexpected="$(tr ',' '\n' <<<"$REASONS" | sed -nE 's/^"([^"]*)":([0-9]+)$/\1/p' | grep -vxE 'sigterm|max-jobs|max-lifetime' || true)"
+[[ -z "$unexpected" ]] || say "WARNING: exits for unexpected reasons: $(tr '\n' ' ' <<<"$unexpected")(see $LOG_DIR/*.err.log)"
+((${HANDED_BACK:-0} == 0)) || say "WARNING: $HANDED_BACK job(s) handed back to gearmand (grep job_handed_back $LOG_DIR/*.events.log)"
+say "submitted: $SUBMITTED, ended: $ENDED, failed: $FAILED, lost: $LOST, run twice: $RUN_TWICE (N = $N)"
+say "wall time: $(seconds_since "$STARTED_MS") s (jobs done $JOBS_SECONDS s after the last submit); files: $TEST_DIR"
+
+ok=1
+((SUBMITTED == N)) || { say "FAILED: submitted $SUBMITTED, not $N" && ok=0; }
+((${ENDED:-0} == N)) || { say "FAILED: ended ${ENDED:-?}, not $N" && ok=0; }
+((${LOST:-1} == 0)) || { say "FAILED: lost ${LOST:-?}" && ok=0; }
+((${RUN_TWICE:-1} == 0)) || { say "FAILED: run twice ${RUN_TWICE:-?} (grep the handles with two job_started in $LOG_DIR)" && ok=0; }
+((${FAILED:-1} == 0)) || { say "FAILED: $FAILED job(s) failed" && ok=0; }
+((${RUNNING:-1} == 0)) || { say "FAILED: $RUNNING worker(s) without an exit event, so lost is not final" && ok=0; }
+((ok == 1)) || exit 1
+say "OK: $N jobs across $restarts_done restarts and the workers' own restarts; none lost, none run twice"
