@@ -186,6 +186,32 @@ class WorkerRemoteControlIT {
     }
 
     @Test
+    void quietFirstQuietsEveryTargetBeforeTerminatingAny() {
+        List<WorkerProcessHandle> started = startWorkers(GEARMAND.servers(), "qf-a", "qf-b", "qf-c");
+
+        ExternalProcess.Result r = cli("terminate", "--servers", GEARMAND.servers(), "--all", "--quiet-first");
+
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        List<String> quiet = new ArrayList<>();
+        List<String> terminate = new ArrayList<>();
+        for (WorkerProcessHandle w : started) {
+            assertExitedFor("terminate", w);
+            quiet.add(logTimeOf(w, "Control command 'quiet' done"));
+            terminate.add(logTimeOf(w, "Control command 'terminate' done"));
+        }
+        // log times are "yyyy-MM-dd HH:mm:ss.SSS": text order is time order
+        assertThat(java.util.Collections.max(quiet)).as("every quiet before any terminate")
+                .isLessThanOrEqualTo(java.util.Collections.min(terminate));
+    }
+
+    /** The timestamp of the worker's first stderr line containing the text. */
+    private static String logTimeOf(WorkerProcessHandle w, String text) {
+        return w.stderr().lines().filter(l -> l.contains(text)).findFirst()
+                .map(l -> l.substring(0, 23))
+                .orElseThrow(() -> new AssertionError("no '" + text + "' in " + w.diagnostics()));
+    }
+
+    @Test
     void quietStopsTakingJobsAndResumeTakesThemAgain() throws Exception {
         WorkerProcessHandle w = startWorkers(GEARMAND.servers(), "quiet").get(0);
         String control = "_worker_" + w.workerId();
