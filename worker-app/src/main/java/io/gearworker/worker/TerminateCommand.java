@@ -9,7 +9,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.Collection;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import io.gearworker.camel.gearman.protocol.AdminClient;
 import io.gearworker.camel.gearman.protocol.ServerAddress;
@@ -17,12 +21,14 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 
 @Command(name = "terminate", mixinStandardHelpOptions = true,
          description = "Gracefully terminate workers remotely: each finishes its jobs in flight and exits. Prints "
                        + "UP <id> per target, 'waiting for: <ids>' while some remain, DOWN <id> as each leaves. Exit "
                        + "0 when all are gone, 1 (naming those left) when --wait expires. A target is the process "
-                       + "registered under that id when terminate starts (its gearmand connections): a process "
+                       + "registered under that id when terminate starts (its gearmand connections, and the pid its "
+                       + "status reports): a process "
                        + "respawned with the same id is a new one, not the target.")
 final class TerminateCommand implements Callable<Integer> {
 
@@ -42,6 +48,8 @@ final class TerminateCommand implements Callable<Integer> {
 
     static final Duration POLL = Duration.ofMillis(200);
     static final Duration PROGRESS = Duration.ofSeconds(2);
+    static final Duration PID_CHECK = Duration.ofSeconds(1);
+    private static final Pattern PID = Pattern.compile("\"pid\":(\\d+)");
 
     @Override
     public Integer call() throws IOException, InterruptedException {
@@ -57,36 +65,43 @@ final class TerminateCommand implements Callable<Integer> {
         out.flush();
 
         try (ControlClient control = new ControlClient(targets.controlSecret, Duration.ofSeconds(5))) {
+            Map<String, Long> pids = pidsOf(control, up.values());
             if (quietFirst) {
                 sendToAll(control, up.values(), "quiet");
             }
             sendToAll(control, up.values(), "terminate");
-        }
 
-        long deadline = System.nanoTime() + wait.toNanos();
-        long nextProgress = System.nanoTime() + PROGRESS.toNanos();
-        while (!up.isEmpty()) {
-            Map<String, WorkersCommand.Worker> now = WorkersCommand.list(admin, addresses);
-            for (WorkersCommand.Worker target : new ArrayList<>(up.values())) {
-                if (isGone(target, now.get(target.id()))) {
-                    up.remove(target.id());
-                    out.println("DOWN " + target.id());
+            long deadline = System.nanoTime() + wait.toNanos();
+            long nextProgress = System.nanoTime() + PROGRESS.toNanos();
+            long nextPidCheck = System.nanoTime() + PID_CHECK.toNanos();
+            while (!up.isEmpty()) {
+                Map<String, WorkersCommand.Worker> now = WorkersCommand.list(admin, addresses);
+                boolean checkPids = System.nanoTime() > nextPidCheck;
+                for (WorkersCommand.Worker target : new ArrayList<>(up.values())) {
+                    if (isGone(target, now.get(target.id()))
+                            || checkPids && isRespawned(control, target, pids.get(target.id()))) {
+                        up.remove(target.id());
+                        out.println("DOWN " + target.id());
+                    }
                 }
-            }
-            out.flush();
-            if (up.isEmpty()) {
-                break;
-            }
-            if (System.nanoTime() > deadline) {
-                out.println("still up after " + wait.toMillis() + " ms: " + String.join(" ", up.keySet()));
-                return 1;
-            }
-            if (System.nanoTime() > nextProgress) {
-                out.println("waiting for: " + String.join(" ", up.keySet()));
+                if (checkPids) {
+                    nextPidCheck = System.nanoTime() + PID_CHECK.toNanos();
+                }
                 out.flush();
-                nextProgress = System.nanoTime() + PROGRESS.toNanos();
+                if (up.isEmpty()) {
+                    break;
+                }
+                if (System.nanoTime() > deadline) {
+                    out.println("still up after " + wait.toMillis() + " ms: " + String.join(" ", up.keySet()));
+                    return 1;
+                }
+                if (System.nanoTime() > nextProgress) {
+                    out.println("waiting for: " + String.join(" ", up.keySet()));
+                    out.flush();
+                    nextProgress = System.nanoTime() + PROGRESS.toNanos();
+                }
+                Thread.sleep(POLL.toMillis()); // polling gearmand's admin protocol: there is no event to wait on
             }
-            Thread.sleep(POLL.toMillis()); // polling gearmand's admin protocol: there is no event to wait on
         }
         return selection.missing().isEmpty() ? 0 : 1;
     }
@@ -101,11 +116,44 @@ final class TerminateCommand implements Callable<Integer> {
         return still.isEmpty();
     }
 
+    /**
+     * The pid each target reports in its {@code status}, for the workers that answer one (ours do; the seed's PHP
+     * workers don't): gearmand reuses connection numbers, so a process respawned fast under the same id could sit
+     * on the old one's numbers, but it cannot have the old one's pid.
+     */
+    private static Map<String, Long> pidsOf(ControlClient control, Collection<WorkersCommand.Worker> workers) {
+        Map<String, Long> pids = new ConcurrentHashMap<>();
+        Flux.fromIterable(workers)
+                .flatMap(w -> control.send(w, "status")
+                        .doOnNext(answer -> {
+                            Matcher m = PID.matcher(answer);
+                            if (m.find()) {
+                                pids.put(w.id(), Long.parseLong(m.group(1)));
+                            }
+                        })
+                        .onErrorResume(e -> Mono.empty()))
+                .blockLast();
+        return pids;
+    }
+
+    /** True when a process with another pid now answers for the target's id: the target itself is gone. */
+    private static boolean isRespawned(ControlClient control, WorkersCommand.Worker target, Long pid) {
+        if (pid == null) {
+            return false;
+        }
+        try {
+            Matcher m = PID.matcher(control.send(target, "status").block(PID_CHECK));
+            return m.find() && Long.parseLong(m.group(1)) != pid;
+        } catch (RuntimeException e) {
+            return false; // no answer: the target may be in its last moments; the connection check decides
+        }
+    }
+
     private static void sendToAll(ControlClient control, Iterable<WorkersCommand.Worker> workers, String command) {
         Flux.fromIterable(workers)
                 .flatMap(w -> control.send(w, command)
                         .doOnError(e -> System.err.println(command + " " + w.id() + " failed: " + e.getMessage()))
-                        .onErrorResume(e -> reactor.core.publisher.Mono.empty()))
+                        .onErrorResume(e -> Mono.empty()))
                 .blockLast();
     }
 }
