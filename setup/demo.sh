@@ -80,8 +80,9 @@ cleanup() {
     say "stopping supervisord (its workers get SIGTERM and drain)"
     kill -TERM "$SUPERVISORD_PID"
     if ! wait_gone "$SUPERVISORD_PID" $((STOP_WAIT_SECS + 10)); then
-      say "supervisord did not stop; killing it"
+      say "supervisord did not stop within $((STOP_WAIT_SECS + 10)) s; killing it"
       kill -KILL "$SUPERVISORD_PID"
+      wait_gone "$SUPERVISORD_PID" 5
     fi
   fi
   for pid in $(worker_pids); do
@@ -250,7 +251,7 @@ gearadmin -h 127.0.0.1 -p "$PORT" --status | indent
 
 say "stopping the workers: supervisorctl stop 'worker:*'"
 ctl stop 'worker:*' | indent
-drained="$(awk 'FNR == 1 { d = 0 } /"event":"stopping"/ { d = 1 } /"event":"exit"/ { d = 0 }
+drained="$(awk 'FNR == 1 { d = 0 } /"event":"stopping"/ { d = 1 } /"event":"(exit|ready)"/ { d = 0 }
   d && /"event":"job_(ended|failed)"/ { n++ } END { print n + 0 }' "$LOG_DIR"/worker-*.events.log)"
 say "jobs that finished after their worker got SIGTERM (drained, not dropped): $drained"
 java -jar "$JAR" report --log "$LOG_DIR"/worker-*.events.log | tee "$DEMO_DIR/report.txt"
