@@ -12,6 +12,8 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# shellcheck source=setup/lib.sh
+source "$ROOT/setup/lib.sh"
 CONF="$ROOT/setup/supervisord.conf"
 JAR="$ROOT/worker-app/target/gearman-worker.jar"
 DEMO_DIR="${DEMO_DIR:-/tmp/gearman-demo}"
@@ -29,6 +31,7 @@ SLEEP_JOBS_EACH=5
 WORKER_ARGS="--shutdown-timeout $SHUTDOWN_TIMEOUT --concurrency $CONCURRENCY --routes '$ROOT/routes/yaml' ${WORKER_ARGS:-}"
 # shellcheck disable=SC2089
 WORKER_COMMAND="java -jar '$JAR' run" # the program supervisord execs; setup/supervisord.conf adds the options
+WORKER_PROGRAM="$JAR"
 
 GEARMAND_PID=""
 SUPERVISORD_PID=""
@@ -38,84 +41,18 @@ BACKGROUND_PIDS=()
 STARTED=$SECONDS
 
 say() { printf '[demo %3ds] %s\n' "$((SECONDS - STARTED))" "$*"; }
-die() {
-  say "FAILED: $*" >&2
-  exit 1
-}
-
-# true while the process runs (a zombie waiting to be reaped does not count)
-alive() {
-  local state
-  [[ -n "$1" ]] && kill -0 "$1" 2>/dev/null || return 1
-  state="$(sed -E 's/^.*\) (.).*$/\1/' "/proc/$1/stat" 2>/dev/null || true)"
-  [[ "$state" != "Z" ]]
-}
-
-# waits up to $2 seconds for process $1 to end; false if it still runs
-wait_gone() {
-  local pid="$1" deadline=$((SECONDS + $2))
-  while alive "$pid"; do
-    ((SECONDS < deadline)) || return 1
-    sleep 0.1
-  done
-}
-
 ctl() { supervisorctl -c "$CONF" "$@"; }
-indent() { sed 's/^/    /'; }
 
 # the workers of this demo that a dead supervisord could have left behind, from their `ready` events
-worker_pids() {
-  cat "$LOG_DIR"/worker-*.events.log 2>/dev/null | sed -nE 's/.*"event":"ready".*"pid":([0-9]+).*/\1/p' || true
-}
+worker_pids() { ready_pids "$LOG_DIR"/worker-*.events.log; }
 
-cleanup() {
-  local rc=$? pid
-  trap - EXIT INT TERM
-  trap '' PIPE # a reader that went away (| head, Ctrl-C on a pipe) must not cut the cleanup short
-  set +e
-  for pid in "${BACKGROUND_PIDS[@]}"; do
-    alive "$pid" && kill -TERM "$pid" 2>/dev/null
-  done
-  if alive "$SUPERVISORD_PID"; then
-    say "stopping supervisord (its workers get SIGTERM and drain)"
-    kill -TERM "$SUPERVISORD_PID"
-    if ! wait_gone "$SUPERVISORD_PID" $((STOP_WAIT_SECS + 10)); then
-      say "supervisord did not stop; killing it"
-      kill -KILL "$SUPERVISORD_PID"
-    fi
-  fi
-  for pid in $(worker_pids); do
-    if alive "$pid" && tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "$JAR"; then
-      say "worker pid $pid outlived supervisord; killing it"
-      kill -KILL "$pid"
-    fi
-  done
-  if alive "$GEARMAND_PID"; then
-    say "stopping gearmand"
-    kill -TERM "$GEARMAND_PID"
-    wait_gone "$GEARMAND_PID" 5 || kill -KILL "$GEARMAND_PID"
-  fi
-  exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+stop_all_on_exit "stopping gearmand"
 
 # ---------------------------------------------------------------------------------------------
 # prerequisites
 
-GEARMAND="$(command -v gearmand || echo /usr/sbin/gearmand)"
-if [[ ! -x "$GEARMAND" ]] || ! command -v gearadmin >/dev/null || ! command -v gearman >/dev/null \
-  || ! command -v supervisord >/dev/null || ! command -v java >/dev/null; then
-  say "gearmand, its tools, supervisord or java missing: running setup/install.sh"
-  bash "$ROOT/setup/install.sh"
-  GEARMAND="$(command -v gearmand || echo /usr/sbin/gearmand)"
-fi
-if [[ ! -f "$JAR" ]]; then
-  say "building $JAR"
-  command -v mvn >/dev/null || bash "$ROOT/setup/install.sh"
-  (cd "$ROOT" && mvn -B -q -DskipTests package)
-fi
+install_if_missing "gearmand, its tools, supervisord or java" gearadmin gearman supervisord java
+build_jar_if_missing
 
 mkdir -p "$RUN_DIR" "$LOG_DIR"
 if [[ -f "$RUN_DIR/supervisord.pid" ]] && alive "$(cat "$RUN_DIR/supervisord.pid")"; then
@@ -128,56 +65,24 @@ rm -f "$LOG_DIR"/worker-*.log* "$RUN_DIR"/*.pid "$RUN_DIR"/*.log "$RUN_DIR"/*.ou
 # gearmand on a free loopback port: 4730 if free, else one from 30000-32699 (below the ephemeral
 # range, and outside the 20000-29999 the integration tests use)
 
-port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-
-start_gearmand() {
-  local port="$1" i
-  "$GEARMAND" --listen=127.0.0.1 --port="$port" --log-file="$DEMO_DIR/gearmand.log" \
-    --pid-file="$RUN_DIR/gearmand.pid" --verbose=WARNING >>"$DEMO_DIR/gearmand.out" 2>&1 &
-  GEARMAND_PID=$!
-  for ((i = 0; i < 100; i++)); do
-    alive "$GEARMAND_PID" || return 1 # could not bind: the port was taken meanwhile
-    if [[ "$(gearadmin -h 127.0.0.1 -p "$port" --getpid 2>/dev/null || true)" == "$GEARMAND_PID" ]]; then
-      PORT="$port"
-      return 0
-    fi
-    sleep 0.1
-  done
-  kill -KILL "$GEARMAND_PID"
-  return 1
-}
-
-for candidate in 4730 $((30000 + RANDOM % 2700)) $((30000 + RANDOM % 2700)) $((30000 + RANDOM % 2700)); do
-  if port_free "$candidate" && start_gearmand "$candidate"; then
-    break
-  fi
-done
-[[ -n "$PORT" ]] || die "could not start gearmand on a free port (see $DEMO_DIR/gearmand.out)"
-SERVERS="127.0.0.1:$PORT"
+start_gearmand_on_free_port "$DEMO_DIR" 4730 $((30000 + RANDOM % 2700)) $((30000 + RANDOM % 2700)) \
+  $((30000 + RANDOM % 2700))
 say "gearmand pid $GEARMAND_PID on $SERVERS"
 
 gearman_cli() { timeout 30 gearman -h 127.0.0.1 -p "$PORT" "$@" </dev/null; }
 
-queue_empty() {
-  local status
-  status="$(gearadmin -h 127.0.0.1 -p "$PORT" --status)" || return 1
-  awk -F'\t' 'NF >= 4 && $2 != 0 { busy = 1 } END { exit busy }' <<<"$status"
-}
+queue_empty() { (($(jobs_in_gearmand) == 0)); }
 
 # ---------------------------------------------------------------------------------------------
 # supervisord and its workers
 
-# shellcheck disable=SC2090 # read by supervisord, not by the shell
-export RUN_DIR LOG_DIR WORKERS STOP_WAIT_SECS WORKER_ARGS WORKER_COMMAND
-export GEARMAN_SERVERS="$SERVERS"
-supervisord -n -c "$CONF" >"$RUN_DIR/supervisord.out" 2>&1 &
-SUPERVISORD_PID=$!
+start_supervisord "$RUN_DIR/supervisord.out"
 say "supervisord pid $SUPERVISORD_PID starting $WORKERS workers ($CONCURRENCY job slots per function each)"
 
 wait_for_workers() {
   local listing="" count=0 deadline=$((SECONDS + 40))
   while ((SECONDS < deadline)); do
-    alive "$SUPERVISORD_PID" || die "supervisord died (see $RUN_DIR/supervisord.log)"
+    supervisord_running
     listing="$(java -jar "$JAR" workers --servers "$SERVERS" 2>/dev/null || true)"
     count="$(grep -cE '^worker-[0-9]+ ' <<<"$listing" || true)"
     if ((count >= WORKERS)); then
@@ -250,8 +155,7 @@ gearadmin -h 127.0.0.1 -p "$PORT" --status | indent
 
 say "stopping the workers: supervisorctl stop 'worker:*'"
 ctl stop 'worker:*' | indent
-drained="$(awk 'FNR == 1 { d = 0 } /"event":"stopping"/ { d = 1 } /"event":"exit"/ { d = 0 }
-  d && /"event":"job_(ended|failed)"/ { n++ } END { print n + 0 }' "$LOG_DIR"/worker-*.events.log)"
+drained="$(drained_jobs "$LOG_DIR"/worker-*.events.log)"
 say "jobs that finished after their worker got SIGTERM (drained, not dropped): $drained"
 java -jar "$JAR" report --log "$LOG_DIR"/worker-*.events.log | tee "$DEMO_DIR/report.txt"
 

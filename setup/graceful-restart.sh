@@ -31,6 +31,8 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# shellcheck source=setup/lib.sh
+source "$ROOT/setup/lib.sh"
 CONF="$ROOT/setup/supervisord.conf"
 JAR="$ROOT/worker-app/target/gearman-worker.jar"
 PHP_WORKER="$ROOT/setup/bench/php-worker.php"
@@ -109,27 +111,14 @@ seconds_since() { # $1 = start in ms: "12.3"
   printf '%d.%d' $((ms / 1000)) $((ms % 1000 / 100))
 }
 say() { printf '[graceful-restart %5ss] %s\n' "$(seconds_since "$STARTED_MS")" "$*"; }
-die() {
-  say "FAILED: $*" >&2
-  exit 1
-}
-indent() { sed 's/^/    /'; }
 
 # ---------------------------------------------------------------------------------------------
 # prerequisites
 
-GEARMAND="$(command -v gearmand || echo /usr/sbin/gearmand)"
-if [[ ! -x "$GEARMAND" ]] || ! command -v gearadmin >/dev/null || ! command -v supervisord >/dev/null \
-  || ! command -v java >/dev/null || { [[ "$WORKER_KIND" == php ]] && ! command -v php >/dev/null; }; then
-  say "gearmand, gearadmin, supervisord, java or php missing: running setup/install.sh"
-  bash "$ROOT/setup/install.sh"
-  GEARMAND="$(command -v gearmand || echo /usr/sbin/gearmand)"
-fi
-if [[ ! -f "$JAR" ]]; then # submit and report are ours whichever worker runs
-  say "building $JAR"
-  command -v mvn >/dev/null || bash "$ROOT/setup/install.sh"
-  (cd "$ROOT" && mvn -B -q -DskipTests package)
-fi
+tools=(gearadmin supervisord java)
+[[ "$WORKER_KIND" != php ]] || tools+=(php)
+install_if_missing "gearmand, gearadmin, supervisord, java or php" "${tools[@]}"
+build_jar_if_missing # submit and report are ours whichever worker runs
 
 # TEST_DIR: the run dir (gearmand's files, report.txt, submit-*.out); RUN_DIR (supervisord's socket, pidfile and
 # log) and LOG_DIR (the workers' logs) inside it, under the names setup/supervisord.conf reads
@@ -141,31 +130,14 @@ mkdir -p "$RUN_DIR" "$LOG_DIR"
 printf '%s\n' "$TEST_DIR" >"$LAST_RUN"
 
 # ---------------------------------------------------------------------------------------------
-# process helpers and the cleanup that leaves nothing running
+# the cleanup that leaves nothing running
 
 GEARMAND_PID=""
 SUPERVISORD_PID=""
 WORKER_PROGRAM="$JAR"
 PORT=""
 SERVERS=""
-SUBMIT_PIDS=()
-
-# true while the process runs (a zombie waiting to be reaped does not count)
-alive() {
-  local state
-  [[ -n "$1" ]] && kill -0 "$1" 2>/dev/null || return 1
-  state="$(sed -E 's/^.*\) (.).*$/\1/' "/proc/$1/stat" 2>/dev/null || true)"
-  [[ "$state" != "Z" ]]
-}
-
-# waits up to $2 seconds for process $1 to end; false if it still runs
-wait_gone() {
-  local pid="$1" deadline=$((SECONDS + $2))
-  while alive "$pid"; do
-    ((SECONDS < deadline)) || return 1
-    sleep 0.1
-  done
-}
+BACKGROUND_PIDS=() # the submits
 
 ctl() { timeout 90 supervisorctl -c "$CONF" "$@"; }
 
@@ -174,52 +146,11 @@ ctl() { timeout 90 supervisorctl -c "$CONF" "$@"; }
 worker_pids() {
   {
     [[ -z "$PORT" ]] || pgrep -f -- "--servers 127[.]0[.]0[.]1:$PORT --worker-id worker-" || true
-    cat "${LOGS[@]}" 2>/dev/null | sed -nE 's/.*"event":"ready".*"pid":([0-9]+).*/\1/p' || true
+    ready_pids "${LOGS[@]}"
   } | sort -un
 }
 
-# a worker of this run: its command line names our worker program
-is_our_worker() {
-  tr '\0' ' ' <"/proc/$1/cmdline" 2>/dev/null | grep -qF -- "$WORKER_PROGRAM"
-}
-
-stop_supervisord() {
-  alive "$SUPERVISORD_PID" || return 0
-  kill -TERM "$SUPERVISORD_PID"
-  if ! wait_gone "$SUPERVISORD_PID" $((STOP_WAIT_SECS + 10)); then
-    say "supervisord did not stop within $((STOP_WAIT_SECS + 10)) s; killing it"
-    kill -KILL "$SUPERVISORD_PID"
-    wait_gone "$SUPERVISORD_PID" 5 || true
-  fi
-}
-
-cleanup() {
-  local rc=$? pid
-  trap - EXIT INT TERM
-  trap '' PIPE # a reader that went away (| head) must not cut the cleanup short
-  set +e
-  for pid in "${SUBMIT_PIDS[@]}"; do
-    alive "$pid" && kill -TERM "$pid" 2>/dev/null
-  done
-  if alive "$SUPERVISORD_PID"; then
-    say "stopping supervisord (its workers get SIGTERM and drain)"
-    stop_supervisord
-  fi
-  for pid in $(worker_pids); do
-    if alive "$pid" && is_our_worker "$pid"; then
-      say "worker pid $pid outlived supervisord; killing it"
-      kill -KILL "$pid"
-    fi
-  done
-  if alive "$GEARMAND_PID"; then
-    kill -TERM "$GEARMAND_PID"
-    wait_gone "$GEARMAND_PID" 5 || kill -KILL "$GEARMAND_PID"
-  fi
-  exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+stop_all_on_exit
 
 # a supervisord or gearmand left by an earlier run in the same GR_DIR: restart means stop it first
 for pidfile in "$RUN_DIR/supervisord.pid" "$RUN_DIR/gearmand.pid"; do
@@ -244,44 +175,12 @@ done
 # gearmand on a free loopback port in 30000-32699 (below the ephemeral range, outside the 20000-29999 of the
 # integration tests; 4730 is left to the demo)
 
-port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-
-start_gearmand() {
-  local port="$1" i
-  "$GEARMAND" --listen=127.0.0.1 --port="$port" --log-file="$TEST_DIR/gearmand.log" \
-    --pid-file="$RUN_DIR/gearmand.pid" --verbose=WARNING >>"$TEST_DIR/gearmand.out" 2>&1 &
-  GEARMAND_PID=$!
-  for ((i = 0; i < 100; i++)); do
-    alive "$GEARMAND_PID" || return 1 # could not bind: the port was taken meanwhile
-    if [[ "$(gearadmin -h 127.0.0.1 -p "$port" --getpid 2>/dev/null || true)" == "$GEARMAND_PID" ]]; then
-      PORT="$port"
-      return 0
-    fi
-    sleep 0.1
-  done
-  kill -KILL "$GEARMAND_PID"
-  return 1
-}
-
-for ((attempt = 0; attempt < 5; attempt++)); do
-  candidate=$((30000 + RANDOM % 2700))
-  if port_free "$candidate" && start_gearmand "$candidate"; then
-    break
-  fi
-done
-[[ -n "$PORT" ]] || die "could not start gearmand on a free port (see $TEST_DIR/gearmand.out)"
-SERVERS="127.0.0.1:$PORT"
+start_gearmand_on_free_port "$TEST_DIR" $((30000 + RANDOM % 2700)) $((30000 + RANDOM % 2700)) \
+  $((30000 + RANDOM % 2700)) $((30000 + RANDOM % 2700)) $((30000 + RANDOM % 2700))
 say "run dir $TEST_DIR; gearmand pid $GEARMAND_PID on $SERVERS"
 
 # the sleep function's jobs gearmand still holds (queued + running); 0 when it has none, -1 if it did not answer
-sleep_jobs_in_gearmand() {
-  local status
-  status="$(gearadmin -h 127.0.0.1 -p "$PORT" --status)" || {
-    echo -1
-    return
-  }
-  awk -F'\t' '$1 == "sleep" { n = $2 } END { print n + 0 }' <<<"$status"
-}
+sleep_jobs_in_gearmand() { jobs_in_gearmand sleep; }
 
 # workers registered for `sleep` (distinct ids)
 workers_registered() {
@@ -310,10 +209,7 @@ else
   WORKER_ARGS="--max-jobs $MAX_JOBS --max-lifetime $MAX_LIFETIME"
   SLOTS="$WORKERS"
 fi
-# shellcheck disable=SC2090
-export RUN_DIR LOG_DIR WORKERS STOP_WAIT_SECS WORKER_COMMAND WORKER_ARGS GEARMAN_SERVERS="$SERVERS"
-supervisord -n -c "$CONF" >"$TEST_DIR/supervisord.out" 2>&1 &
-SUPERVISORD_PID=$!
+start_supervisord "$TEST_DIR/supervisord.out"
 say "supervisord pid $SUPERVISORD_PID: $WORKERS $WORKER_KIND workers, $SLOTS job slots; worker options: $WORKER_ARGS"
 
 # ---------------------------------------------------------------------------------------------
@@ -330,13 +226,13 @@ for ((i = 0; i < ${#PAYLOADS[@]}; i++)); do
   ((GROUP_SIZE[i] > 0)) || continue
   timeout 60 java -jar "$JAR" submit --servers "$SERVERS" -f sleep --background --count "${GROUP_SIZE[i]}" \
     --concurrency 16 --unique-id "$RUN_ID-${ms}ms" "$ms" >"$TEST_DIR/submit-$ms.out" 2>&1 &
-  SUBMIT_PIDS+=("$!")
+  BACKGROUND_PIDS+=("$!")
 done
 submit_failed=0
-for pid in "${SUBMIT_PIDS[@]}"; do
+for pid in "${BACKGROUND_PIDS[@]}"; do
   wait "$pid" || submit_failed=1
 done
-SUBMIT_PIDS=()
+BACKGROUND_PIDS=()
 SUBMITTED=0
 for ((i = 0; i < ${#PAYLOADS[@]}; i++)); do
   ((GROUP_SIZE[i] > 0)) || continue
@@ -353,7 +249,7 @@ say "submitted $SUBMITTED of $N sleep jobs in $(seconds_since "$submit_started")
 
 deadline=$((SECONDS + 60))
 until (($(workers_registered) >= WORKERS)); do
-  alive "$SUPERVISORD_PID" || die "supervisord died (see $RUN_DIR/supervisord.log)"
+  supervisord_running
   ((SECONDS < deadline)) || die "only $(workers_registered) of $WORKERS workers registered within 60 s (see $LOG_DIR/*.err.log)"
   sleep 0.2
 done
@@ -419,7 +315,7 @@ wait_started="$(now_ms)"
 deadline=$((SECONDS + TIMEOUT))
 next_progress=$((SECONDS + 5))
 while true; do
-  alive "$SUPERVISORD_PID" || die "supervisord died (see $RUN_DIR/supervisord.log)"
+  supervisord_running
   results="$(results_logged)"
   if ((restarts_done < RESTARTS && results * (RESTARTS + 1) >= (restarts_done + 1) * N)); then
     restarts_done=$((restarts_done + 1))
@@ -455,14 +351,11 @@ say "every job done: gearmand holds no sleep job, the report counts $ended ended
 
 say "stopping supervisord (every worker exits)"
 stop_supervisord
-for pid in $(worker_pids); do
-  if alive "$pid" && is_our_worker "$pid"; then
-    die "worker pid $pid still runs after supervisord stopped"
-  fi
+for pid in $(workers_left); do
+  die "worker pid $pid still runs after supervisord stopped"
 done
 if [[ "$WORKER_KIND" == java ]]; then
-  drained="$(awk 'FNR == 1 { d = 0 } /"event":"stopping"/ { d = 1 } /"event":"(exit|ready)"/ { d = 0 }
-    d && /"event":"job_(ended|failed)"/ { n++ } END { print n + 0 }' "${LOGS[@]}")"
+  drained="$(drained_jobs "${LOGS[@]}")"
   say "jobs that finished after their worker was asked to stop (drained, not dropped): $drained"
 fi # the PHP worker writes `stopping` only once its loop has left, after its last job
 

@@ -1,0 +1,187 @@
+# shellcheck shell=bash
+# Helpers shared by setup/demo.sh and setup/graceful-restart.sh: process handling, gearmand on a free port,
+# supervisord (setup/supervisord.conf) and the cleanup that leaves nothing running. Sourced, never run:
+# it only defines functions. The caller keeps `set -euo pipefail` and defines say (one line of progress)
+# and worker_pids (the pids of its workers that may outlive supervisord), and sets ROOT, CONF, RUN_DIR,
+# LOG_DIR, WORKERS, STOP_WAIT_SECS, WORKER_COMMAND, WORKER_ARGS and WORKER_PROGRAM (a string that the
+# command line of each of its workers contains). The functions keep their state in GEARMAND, GEARMAND_PID,
+# PORT, SERVERS, SUPERVISORD_PID and BACKGROUND_PIDS (pids to SIGTERM on exit), which the caller initialises.
+
+# die MESSAGE...: says `FAILED: MESSAGE` on stderr and exits 1
+die() {
+  say "FAILED: $*" >&2
+  exit 1
+}
+
+# indent: copies stdin to stdout, each line indented by four spaces
+indent() { sed 's/^/    /'; }
+
+# alive PID: true while process PID runs (a zombie waiting to be reaped does not count); false for an empty PID
+alive() {
+  local state
+  [[ -n "$1" ]] && kill -0 "$1" 2>/dev/null || return 1
+  state="$(sed -E 's/^.*\) (.).*$/\1/' "/proc/$1/stat" 2>/dev/null || true)"
+  [[ "$state" != "Z" ]]
+}
+
+# wait_gone PID SECONDS: waits up to SECONDS for process PID to end; false if it still runs
+wait_gone() {
+  local pid="$1" deadline=$((SECONDS + $2))
+  while alive "$pid"; do
+    ((SECONDS < deadline)) || return 1
+    sleep 0.1
+  done
+}
+
+# install_if_missing WHAT COMMAND...: sets GEARMAND; runs setup/install.sh (saying "WHAT missing") if it or a COMMAND is missing
+install_if_missing() {
+  local what="$1" cmd missing=0
+  shift
+  GEARMAND="$(command -v gearmand || echo /usr/sbin/gearmand)"
+  [[ -x "$GEARMAND" ]] || missing=1
+  for cmd in "$@"; do
+    command -v "$cmd" >/dev/null || missing=1
+  done
+  if ((missing == 1)); then
+    say "$what missing: running setup/install.sh"
+    bash "$ROOT/setup/install.sh"
+    GEARMAND="$(command -v gearmand || echo /usr/sbin/gearmand)"
+  fi
+}
+
+# build_jar_if_missing: builds JAR with Maven (installing Maven first if need be) unless it exists
+build_jar_if_missing() {
+  [[ ! -f "$JAR" ]] || return 0
+  say "building $JAR"
+  command -v mvn >/dev/null || bash "$ROOT/setup/install.sh"
+  (cd "$ROOT" && mvn -B -q -DskipTests package)
+}
+
+# port_free PORT: true if nothing listens on 127.0.0.1:PORT
+port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+# start_gearmand DIR PORT: gearmand on 127.0.0.1:PORT, files in DIR and RUN_DIR; sets GEARMAND_PID; false unless it answers
+start_gearmand() {
+  local dir="$1" port="$2" i
+  "$GEARMAND" --listen=127.0.0.1 --port="$port" --log-file="$dir/gearmand.log" \
+    --pid-file="$RUN_DIR/gearmand.pid" --verbose=WARNING >>"$dir/gearmand.out" 2>&1 &
+  GEARMAND_PID=$!
+  for ((i = 0; i < 100; i++)); do
+    alive "$GEARMAND_PID" || return 1 # could not bind: the port was taken meanwhile
+    if [[ "$(gearadmin -h 127.0.0.1 -p "$port" --getpid 2>/dev/null || true)" == "$GEARMAND_PID" ]]; then
+      return 0
+    fi
+    sleep 0.1
+  done
+  kill -KILL "$GEARMAND_PID"
+  return 1
+}
+
+# start_gearmand_on_free_port DIR PORT...: start_gearmand DIR on the first free PORT that works, sets PORT and SERVERS; or dies
+start_gearmand_on_free_port() {
+  local dir="$1" candidate
+  shift
+  for candidate in "$@"; do
+    if port_free "$candidate" && start_gearmand "$dir" "$candidate"; then
+      PORT="$candidate"
+      SERVERS="127.0.0.1:$PORT"
+      return 0
+    fi
+  done
+  die "could not start gearmand on a free port (see $dir/gearmand.out)"
+}
+
+# jobs_in_gearmand [FUNCTION]: prints the jobs (queued + running) gearmand holds for FUNCTION or for all; -1: no answer
+# shellcheck disable=SC2120 # the argument is optional
+jobs_in_gearmand() {
+  local status
+  status="$(gearadmin -h 127.0.0.1 -p "$PORT" --status)" || {
+    echo -1
+    return
+  }
+  awk -F'\t' -v f="${1:-}" 'NF >= 4 && (f == "" || $1 == f) { n += $2 } END { print n + 0 }' <<<"$status"
+}
+
+# start_supervisord OUT: supervisord -n on CONF, with the environment CONF reads exported, output to OUT; sets SUPERVISORD_PID
+start_supervisord() {
+  # shellcheck disable=SC2090 # WORKER_COMMAND and WORKER_ARGS are split by supervisord (shlex), not by the shell
+  export RUN_DIR LOG_DIR WORKERS STOP_WAIT_SECS WORKER_COMMAND WORKER_ARGS GEARMAN_SERVERS="$SERVERS"
+  supervisord -n -c "$CONF" >"$1" 2>&1 &
+  SUPERVISORD_PID=$!
+}
+
+# supervisord_running: dies (pointing to supervisord's log) unless supervisord still runs
+supervisord_running() {
+  alive "$SUPERVISORD_PID" || die "supervisord died (see $RUN_DIR/supervisord.log)"
+}
+
+# stop_supervisord: SIGTERM to supervisord (its workers drain), SIGKILL after STOP_WAIT_SECS + 10 s; returns once it is gone
+stop_supervisord() {
+  alive "$SUPERVISORD_PID" || return 0
+  kill -TERM "$SUPERVISORD_PID"
+  if ! wait_gone "$SUPERVISORD_PID" $((STOP_WAIT_SECS + 10)); then
+    say "supervisord did not stop within $((STOP_WAIT_SECS + 10)) s; killing it"
+    kill -KILL "$SUPERVISORD_PID"
+    wait_gone "$SUPERVISORD_PID" 5 || true
+  fi
+}
+
+# ready_pids LOG...: prints the pids that the `ready` events in the worker event logs LOG... name
+ready_pids() {
+  cat "$@" 2>/dev/null | sed -nE 's/.*"event":"ready".*"pid":([0-9]+).*/\1/p' || true
+}
+
+# is_our_worker PID: true if the command line of process PID contains WORKER_PROGRAM
+is_our_worker() {
+  tr '\0' ' ' <"/proc/$1/cmdline" 2>/dev/null | grep -qF -- "$WORKER_PROGRAM"
+}
+
+# workers_left: prints those of the caller's worker_pids that still run and are ours (is_our_worker)
+workers_left() {
+  local pid
+  for pid in $(worker_pids); do
+    if alive "$pid" && is_our_worker "$pid"; then
+      echo "$pid"
+    fi
+  done
+}
+
+# drained_jobs LOG...: prints how many jobs ended or failed between a worker's `stopping` and its `exit` (or next `ready`)
+drained_jobs() {
+  awk 'FNR == 1 { d = 0 } /"event":"stopping"/ { d = 1 } /"event":"(exit|ready)"/ { d = 0 }
+    d && /"event":"job_(ended|failed)"/ { n++ } END { print n + 0 }' "$@"
+}
+
+# cleanup [NOTICE]: EXIT trap: SIGTERM to BACKGROUND_PIDS, stop supervisord, SIGKILL workers_left, stop gearmand (say NOTICE)
+cleanup() {
+  local rc=$? pid
+  trap - EXIT INT TERM
+  trap '' PIPE # a reader that went away (| head, Ctrl-C on a pipe) must not cut the cleanup short
+  set +e
+  for pid in "${BACKGROUND_PIDS[@]}"; do
+    alive "$pid" && kill -TERM "$pid" 2>/dev/null
+  done
+  if alive "$SUPERVISORD_PID"; then
+    say "stopping supervisord (its workers get SIGTERM and drain)"
+    stop_supervisord
+  fi
+  for pid in $(workers_left); do
+    say "worker pid $pid outlived supervisord; killing it"
+    kill -KILL "$pid"
+  done
+  if alive "$GEARMAND_PID"; then
+    [[ -z "${1:-}" ]] || say "$1"
+    kill -TERM "$GEARMAND_PID"
+    wait_gone "$GEARMAND_PID" 5 || kill -KILL "$GEARMAND_PID"
+  fi
+  exit "$rc"
+}
+
+# stop_all_on_exit [NOTICE]: traps cleanup NOTICE on EXIT, and exit 130 on SIGINT and 143 on SIGTERM (so cleanup runs then)
+# shellcheck disable=SC2120 # the argument is optional
+stop_all_on_exit() {
+  # shellcheck disable=SC2064 # the notice is expanded now, on purpose
+  trap "cleanup $(printf '%q' "${1:-}")" EXIT
+  trap 'exit 130' INT
+  trap 'exit 143' TERM
+}
