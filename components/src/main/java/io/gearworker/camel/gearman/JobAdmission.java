@@ -13,6 +13,20 @@ public interface JobAdmission {
     /** The reserved grab brought no job (NO_JOB, or the connection failed first): the reservation comes back. */
     void cancelReservation();
 
+    /**
+     * Takes back a reservation of the same attempt when another admission refused (no grab was sent): like
+     * {@link #cancelReservation()} but without waking anyone, because it is called under a gate's lock.
+     */
+    void undoReservation();
+
     /** The reserved grab brought a job: the reservation is used up. */
     void jobTaken();
+
+    /**
+     * Registers a callback run after every {@link #cancelReservation()}: a budget shared by several consumers
+     * must wake the ones waiting for it, not only the one that gave a reservation back.
+     */
+    void addCancelListener(Runnable listener);
+
+    void removeCancelListener(Runnable listener);
 }

@@ -16,6 +16,7 @@ final class JobSlots {
     private final Condition changed = lock.newCondition();
     private final int capacity;
     private final List<JobAdmission> admissions;
+    private final Runnable wake = this::wake;
     private int inUse;
     private boolean paused;
     private boolean closed;
@@ -27,6 +28,7 @@ final class JobSlots {
     JobSlots(int capacity, List<JobAdmission> admissions) {
         this.capacity = capacity;
         this.admissions = List.copyOf(admissions);
+        this.admissions.forEach(a -> a.addCancelListener(wake));
     }
 
     /**
@@ -84,9 +86,20 @@ final class JobSlots {
         lock.lock();
         try {
             inUse--;
-            if (cancelReservation) {
-                admissions.forEach(JobAdmission::cancelReservation);
-            }
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        if (cancelReservation) {
+            // outside our lock: the admission wakes every gate it serves, this one included
+            admissions.forEach(JobAdmission::cancelReservation);
+        }
+    }
+
+    /** Lets waiting connections re-check: a shared admission has a reservation free again. */
+    private void wake() {
+        lock.lock();
+        try {
             changed.signalAll();
         } finally {
             lock.unlock();
@@ -98,11 +111,12 @@ final class JobSlots {
         release(false);
     }
 
+    /** Reserves with every admission, or with none. Called under our lock: must not cancel (that wakes gates). */
     private boolean reserve() {
         for (int i = 0; i < admissions.size(); i++) {
             if (!admissions.get(i).tryReserve()) {
                 for (int j = 0; j < i; j++) {
-                    admissions.get(j).cancelReservation();
+                    admissions.get(j).undoReservation();
                 }
                 return false;
             }
@@ -130,6 +144,7 @@ final class JobSlots {
     }
 
     void close() {
+        admissions.forEach(a -> a.removeCancelListener(wake));
         lock.lock();
         try {
             closed = true;

@@ -14,6 +14,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.gearworker.camel.gearman.policy.MaxJobsRoutePolicy;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -80,6 +81,21 @@ class JobSlotsTest {
         slots.release();
         assertThat(fourth.get(5, TimeUnit.SECONDS)).isTrue();
         assertThat(slots.inUse()).isEqualTo(3);
+    }
+
+    @Test
+    void aBudgetSharedByTwoConsumersWakesTheOtherWhenAGrabComesBackEmpty() throws Exception {
+        // a worker's job routes share one max-jobs budget; each route has its own gate
+        MaxJobsRoutePolicy budget = new MaxJobsRoutePolicy(1);
+        JobSlots reverse = new JobSlots(1, List.of(budget));
+        JobSlots sleep = new JobSlots(1, List.of(budget));
+        assertThat(sleep.acquire()).as("sleep's grab holds the only reservation").isTrue();
+
+        CompletableFuture<Boolean> reverseGrab = acquireInBackground(reverse);
+        await().during(STAYS_BLOCKED).atMost(STAYS_BLOCKED.multipliedBy(3)).until(() -> !reverseGrab.isDone());
+
+        sleep.release(true); // NO_JOB: the reservation comes back
+        assertThat(reverseGrab.get(5, TimeUnit.SECONDS)).as("reverse may grab now").isTrue();
     }
 
     @Test

@@ -1,5 +1,7 @@
 package io.gearworker.camel.gearman.policy;
 
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.gearworker.camel.gearman.JobAdmission;
@@ -10,6 +12,9 @@ import io.gearworker.camel.gearman.JobAdmission;
  * jobs whatever its concurrency. When the N-th job is taken, grabbing stops (no reservation is left) and a restart
  * is requested; the jobs in flight finish during the drain.
  * <p>
+ * One policy may serve several routes (e.g. every job route of a worker): a reservation given back by one
+ * route's consumer wakes the others waiting for the budget.
+ * <p>
  * Unlike camel-main's {@code durationMaxMessages}, which counts every exchange of the context, this counts only
  * the Gearman jobs of its routes (control jobs on other routes don't count).
  */
@@ -18,6 +23,7 @@ public class MaxJobsRoutePolicy extends RestartPolicySupport implements JobAdmis
     private final int limit;
     private final AtomicInteger reservedOrTaken = new AtomicInteger();
     private final AtomicInteger taken = new AtomicInteger();
+    private final List<Runnable> cancelListeners = new CopyOnWriteArrayList<>();
 
     /** @param maxJobs jobs before restart (>= 1); @param jitter extra jobs, 0..jitter drawn once */
     public MaxJobsRoutePolicy(int maxJobs, int jitter) {
@@ -56,6 +62,22 @@ public class MaxJobsRoutePolicy extends RestartPolicySupport implements JobAdmis
     @Override
     public void cancelReservation() {
         reservedOrTaken.decrementAndGet();
+        cancelListeners.forEach(Runnable::run);
+    }
+
+    @Override
+    public void undoReservation() {
+        reservedOrTaken.decrementAndGet();
+    }
+
+    @Override
+    public void addCancelListener(Runnable listener) {
+        cancelListeners.add(listener);
+    }
+
+    @Override
+    public void removeCancelListener(Runnable listener) {
+        cancelListeners.remove(listener);
     }
 
     @Override
