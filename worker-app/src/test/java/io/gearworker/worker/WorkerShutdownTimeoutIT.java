@@ -53,16 +53,7 @@ class WorkerShutdownTimeoutIT {
                     assertThat(exit.code()).isEqualTo(3);
 
                     // gearmand requeued the job (same handle) to the second worker, which ran it to the end
-                    ExternalProcess.Result result = client.await(LIMIT);
-                    assertThat(result.exitCode()).as(result.toString()).isZero();
-                    assertThat(result.stdout()).isEqualTo("slept 4000 ms\n");
-                    // job_ended is logged once the result is on the wire, so it may trail the client a little
-                    second.awaitEvent("job_ended", e -> handle.equals(e.handle()), LIMIT);
-                    assertThat(second.events()).filteredOn(e -> handle.equals(e.handle()))
-                            .extracting(WorkerEvent::event).containsExactly("job_started", "job_ended");
-
-                    second.signal("TERM");
-                    assertThat(second.awaitExit(LIMIT)).as(second.diagnostics()).isZero();
+                    assertFinishedBy(second, handle, client, "slept 4000 ms");
                 }
             }
         }
@@ -85,19 +76,26 @@ class WorkerShutdownTimeoutIT {
                     assertThat(first.events()).extracting(WorkerEvent::event).as("no chance to log anything more")
                             .containsExactly("ready", "job_started");
 
-                    ExternalProcess.Result result = client.await(LIMIT);
-                    assertThat(result.exitCode()).as(result.toString()).isZero();
-                    assertThat(result.stdout()).isEqualTo("slept 2000 ms\n");
-                    // job_ended is logged once the result is on the wire, so it may trail the client a little
-                    second.awaitEvent("job_ended", e -> handle.equals(e.handle()), LIMIT);
-                    assertThat(second.events()).filteredOn(e -> handle.equals(e.handle()))
-                            .extracting(WorkerEvent::event).containsExactly("job_started", "job_ended");
-
-                    second.signal("TERM");
-                    assertThat(second.awaitExit(LIMIT)).as(second.diagnostics()).isZero();
+                    assertFinishedBy(second, handle, client, "slept 2000 ms");
                 }
             }
         }
         assertThat(Gearman.status(GEARMAND.address(), "sleep").total()).as("nothing left in gearmand").isZero();
+    }
+
+    /** The requeued job (same handle) ran to its end on {@code second}, its client got the result, and
+     *  {@code second} then stops cleanly. */
+    private static void assertFinishedBy(WorkerProcessHandle second, String handle, ExternalProcess client,
+                                         String expected) {
+        ExternalProcess.Result result = client.await(LIMIT);
+        assertThat(result.exitCode()).as(result.toString()).isZero();
+        assertThat(result.stdout()).isEqualTo(expected + "\n");
+        // job_ended is logged once the result is on the wire, so it may trail the client a little
+        second.awaitEvent("job_ended", e -> handle.equals(e.handle()), LIMIT);
+        assertThat(second.events()).filteredOn(e -> handle.equals(e.handle()))
+                .extracting(WorkerEvent::event).containsExactly("job_started", "job_ended");
+
+        second.signal("TERM");
+        assertThat(second.awaitExit(LIMIT)).as(second.diagnostics()).isZero();
     }
 }
