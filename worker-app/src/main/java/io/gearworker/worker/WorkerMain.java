@@ -1,5 +1,14 @@
 package io.gearworker.worker;
 
+import io.gearworker.worker.cli.ConfigDefaults;
+import io.gearworker.worker.cli.ReportCommand;
+import io.gearworker.worker.cli.RunCommand;
+import io.gearworker.worker.cli.StatusCommand;
+import io.gearworker.worker.cli.SubmitCommand;
+import io.gearworker.worker.cli.TerminateCommand;
+import io.gearworker.worker.cli.WorkersCommand;
+import io.gearworker.worker.runtime.StopSignals;
+
 import java.util.Set;
 
 import picocli.CommandLine;

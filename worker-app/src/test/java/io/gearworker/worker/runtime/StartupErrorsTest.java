@@ -1,4 +1,4 @@
-package io.gearworker.worker;
+package io.gearworker.worker.runtime;
 
 import java.io.IOException;
 

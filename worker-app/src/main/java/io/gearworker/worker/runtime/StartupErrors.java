@@ -1,4 +1,4 @@
-package io.gearworker.worker;
+package io.gearworker.worker.runtime;
 
 import org.apache.camel.FailedToCreateRouteException;
 import org.apache.camel.PropertyBindingException;
@@ -9,7 +9,7 @@ import org.apache.camel.ResolveEndpointFailedException;
  * a property that does not bind) from other start-up failures, and says what is wrong in one line. A configuration
  * error is a usage error of the contract: exit code 2 and a message that names the option.
  */
-final class StartupErrors {
+public final class StartupErrors {
 
     private StartupErrors() {
     }

@@ -1,4 +1,7 @@
-package io.gearworker.worker;
+package io.gearworker.worker.cli;
+
+import io.gearworker.worker.report.EventLogTail;
+import io.gearworker.worker.report.EventReport;
 
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -23,7 +26,7 @@ import sun.misc.Signal;
                        + "file that does not exist yet counts as empty; a line that is not an event counts as "
                        + "garbled. lost stays 0 while a worker in the logs still runs (in flight carries those "
                        + "jobs). Exit 0; 2 on a usage error.")
-final class ReportCommand implements Callable<Integer> {
+public final class ReportCommand implements Callable<Integer> {
 
     /** ANSI: cursor home, clear screen. */
     private static final String CLEAR = "\033[H\033[2J";

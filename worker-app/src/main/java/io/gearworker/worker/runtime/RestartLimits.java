@@ -1,4 +1,4 @@
-package io.gearworker.worker;
+package io.gearworker.worker.runtime;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -10,7 +10,7 @@ import io.gearworker.camel.gearman.policy.MaxMemoryRoutePolicy;
 import io.gearworker.camel.gearman.policy.RestartPolicySupport;
 
 /** The worker's restart conditions; a {@code null} limit is off. */
-record RestartLimits(Integer maxJobs, int maxJobsJitter, Duration maxLifetime, Duration lifetimeJitter,
+public record RestartLimits(Integer maxJobs, int maxJobsJitter, Duration maxLifetime, Duration lifetimeJitter,
                      Long maxMemory) {
 
     /** One policy per limit set, each drawing its jitter now (once per process). */

@@ -1,4 +1,4 @@
-package io.gearworker.worker;
+package io.gearworker.worker.runtime;
 
 import java.time.Duration;
 import java.util.List;
@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * {@code stopping} - and stops grabbing only once they are done. {@link #unlessStopping} keeps a {@code resume}
  * from reopening grabbing once a stop was requested.
  */
-final class StopControl {
+public final class StopControl {
 
     private static final Logger LOG = LoggerFactory.getLogger(StopControl.class);
     private static final long DRAIN_POLL_MILLIS = 10;

@@ -1,4 +1,4 @@
-package io.gearworker.worker;
+package io.gearworker.worker.runtime;
 
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -9,7 +9,7 @@ import io.gearworker.camel.gearman.GearmanJobListener;
  * Writes each job's events to the event log and counts jobs done and handed back. Control jobs
  * ({@code _worker_<id>}) are neither logged nor counted: they are not work.
  */
-final class JobCounter implements GearmanJobListener {
+public final class JobCounter implements GearmanJobListener {
 
     private final AtomicLong done = new AtomicLong();
     private final AtomicLong handedBack = new AtomicLong();

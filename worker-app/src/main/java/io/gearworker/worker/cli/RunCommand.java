@@ -1,4 +1,8 @@
-package io.gearworker.worker;
+package io.gearworker.worker.cli;
+
+import io.gearworker.worker.runtime.RestartLimits;
+import io.gearworker.worker.runtime.WorkerProcess;
+import io.gearworker.worker.runtime.WorkerSettings;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,7 +21,7 @@ import picocli.CommandLine.Spec;
          description = "Run a worker: take jobs from gearmand and route them (the default command). Every option "
                        + "can also be set as GEARMAN_<OPTION> in the environment or gearman.<option>  in "
                        + "application.properties; the command line wins.")
-final class RunCommand implements Callable<Integer> {
+public final class RunCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;

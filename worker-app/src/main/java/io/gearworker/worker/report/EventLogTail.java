@@ -1,4 +1,4 @@
-package io.gearworker.worker;
+package io.gearworker.worker.report;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -14,7 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
-import io.gearworker.worker.EventReport.Event;
+import io.gearworker.worker.report.EventReport.Event;
 
 /**
  * Reads worker event logs as they grow, for the report. Each {@link #poll} reads what was appended since the last
@@ -22,12 +22,12 @@ import io.gearworker.worker.EventReport.Event;
  * is empty; a file that shrank (truncated) is read again from its start, forgetting what it held; a file replaced
  * by a new one (rotated: another inode) is read from its start, keeping the events of the old one.
  */
-final class EventLogTail {
+public final class EventLogTail {
 
     private final List<Source> sources = new ArrayList<>();
     private long order;
 
-    EventLogTail(List<Path> files) {
+    public EventLogTail(List<Path> files) {
         files.forEach(f -> sources.add(new Source(f)));
     }
 
@@ -35,13 +35,13 @@ final class EventLogTail {
      * Reads what the files gained. With {@code lastRead}, a final line without a newline is taken too (a one-shot
      * report); otherwise it waits for its newline (follow mode).
      */
-    void poll(boolean lastRead) {
+    public void poll(boolean lastRead) {
         for (Source s : sources) {
             s.poll(lastRead);
         }
     }
 
-    List<Event> events() {
+    public List<Event> events() {
         List<Event> all = new ArrayList<>();
         for (Source s : sources) {
             all.addAll(s.kept);
@@ -50,7 +50,7 @@ final class EventLogTail {
         return all;
     }
 
-    long garbledLines() {
+    public long garbledLines() {
         return sources.stream().mapToLong(s -> s.keptGarbled + s.currentGarbled).sum();
     }
 
@@ -67,7 +67,7 @@ final class EventLogTail {
             this.path = path;
         }
 
-        void poll(boolean lastRead) {
+        public void poll(boolean lastRead) {
             try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
                 Object key = Files.readAttributes(path, BasicFileAttributes.class).fileKey();
                 long size = ch.size();

@@ -1,4 +1,4 @@
-package io.gearworker.worker;
+package io.gearworker.worker.cli;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -9,7 +9,7 @@ import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Option;
 
 /** Which workers a control command addresses ({@code --all} or {@code --worker ID…}) and the secret they need. */
-final class ControlTargets {
+public final class ControlTargets {
 
     @ArgGroup(exclusive = true, multiplicity = "1")
     Choice choice;

@@ -1,4 +1,6 @@
-package io.gearworker.worker;
+package io.gearworker.worker.report;
+
+import io.gearworker.worker.runtime.EventLog;
 
 import java.io.IOException;
 import java.io.StringWriter;
@@ -44,7 +46,7 @@ import com.fasterxml.jackson.core.JsonToken;
  * divided by worker-seconds (each life's start to its exit, to its last event when it died, or to now).</li>
  * </ul>
  */
-final class EventReport {
+public final class EventReport {
 
     static final String RULE = "**************************************************";
     static final String TITLE = "***** REPORT FROM WORKER EVENT LOGS **************";
@@ -60,12 +62,12 @@ final class EventReport {
     }
 
     /** The report's figures. */
-    record Summary(long started, long ended, long failed, long inFlight, long runTwice, long lost, long handedBack,
-                   double jobLoad, long workerExits, long workersRunning, SortedMap<String, Long> exitReasons,
-                   long garbledLines) {
+    public record Summary(long started, long ended, long failed, long inFlight, long runTwice, long lost,
+                          long handedBack, double jobLoad, long workerExits, long workersRunning,
+                          SortedMap<String, Long> exitReasons, long garbledLines) {
 
         /** The report block, seed style; every line ends with a newline. */
-        String text(LocalDateTime date) {
+        public String text(LocalDateTime date) {
             StringBuilder s = new StringBuilder(512);
             line(s, RULE);
             line(s, TITLE);
@@ -87,7 +89,7 @@ final class EventReport {
         }
 
         /** The same figures as one JSON object on one line (no newline). */
-        String json(LocalDateTime date) {
+        public String json(LocalDateTime date) {
             StringWriter out = new StringWriter(256);
             try (JsonGenerator g = JSON.createGenerator(out)) {
                 g.writeStartObject();
@@ -199,7 +201,7 @@ final class EventReport {
     }
 
     /** Replays the events in timestamp order (file order for equal timestamps) and counts; {@code now} ends lives. */
-    static Summary summarize(Collection<Event> events, long garbledLines, Instant now) {
+    public static Summary summarize(Collection<Event> events, long garbledLines, Instant now) {
         List<Event> sorted = new ArrayList<>(events);
         sorted.sort(Comparator.comparing(Event::ts).thenComparingLong(Event::order));
 

@@ -1,4 +1,4 @@
-package io.gearworker.worker;
+package io.gearworker.worker.runtime;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.NamedNode;
@@ -11,7 +11,7 @@ import org.apache.camel.support.RoutePolicySupport;
  * Attaches one of the worker's restart policies to every job route (input {@code gearman:}), Java or YAML alike,
  * so one max-jobs budget spans all of them. Control routes ({@code gearman:_worker_…}) get none: control jobs don't count.
  */
-final class GearmanRoutesPolicyFactory implements RoutePolicyFactory {
+public final class GearmanRoutesPolicyFactory implements RoutePolicyFactory {
 
     private final RoutePolicySupport policy;
 

@@ -1,4 +1,6 @@
-package io.gearworker.worker;
+package io.gearworker.worker.cli;
+
+import io.gearworker.worker.runtime.WorkerControl;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -23,7 +25,7 @@ import picocli.CommandLine.Option;
          description = "List the workers gearmand knows (admin command 'workers'), one per line: worker id, "
                        + "servers, functions. A worker seen on several servers is listed once; connections without a "
                        + "worker id or functions (clients) are left out.")
-final class WorkersCommand implements Callable<Integer> {
+public final class WorkersCommand implements Callable<Integer> {
 
     @Mixin
     ServersOption servers;

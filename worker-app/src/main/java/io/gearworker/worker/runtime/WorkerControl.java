@@ -1,4 +1,4 @@
-package io.gearworker.worker;
+package io.gearworker.worker.runtime;
 
 import java.io.IOException;
 import java.io.StringWriter;
@@ -29,9 +29,9 @@ import org.slf4j.LoggerFactory;
  * ({@code terminate <secret>}); it is compared in constant time and never logged. A refused or unknown command
  * fails the control job (WORK_FAIL).
  */
-final class WorkerControl implements Processor {
+public final class WorkerControl implements Processor {
 
-    static final String FUNCTION_PREFIX = "_worker_";
+    public static final String FUNCTION_PREFIX = "_worker_";
     static final List<String> COMMANDS = List.of("terminate", "status", "quiet", "resume");
 
     private static final Logger LOG = LoggerFactory.getLogger(WorkerControl.class);
@@ -54,7 +54,7 @@ final class WorkerControl implements Processor {
         this.secret = secret == null || secret.isEmpty() ? null : secret.getBytes(StandardCharsets.UTF_8);
     }
 
-    static String functionFor(String workerId) {
+    public static String functionFor(String workerId) {
         return FUNCTION_PREFIX + workerId;
     }
 

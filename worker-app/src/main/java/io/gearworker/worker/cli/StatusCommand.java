@@ -1,4 +1,4 @@
-package io.gearworker.worker;
+package io.gearworker.worker.cli;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -19,7 +19,7 @@ import picocli.CommandLine.Option;
 
 @Command(name = "status", mixinStandardHelpOptions = true,
          description = "Ask workers for their status (control command 'status'): a table, or JSON lines.")
-final class StatusCommand implements Callable<Integer> {
+public final class StatusCommand implements Callable<Integer> {
 
     @Mixin
     ServersOption servers;

@@ -1,4 +1,6 @@
-package io.gearworker.worker;
+package io.gearworker.worker.cli;
+
+import io.gearworker.worker.runtime.WorkerControl;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -19,7 +21,7 @@ import reactor.core.publisher.Mono;
  * registered, as foreground jobs, and returns the answers. Foreground, not background: an unanswered command leaves
  * with its client instead of waiting in gearmand for the next process that registers the same id.
  */
-final class ControlClient implements AutoCloseable {
+public final class ControlClient implements AutoCloseable {
 
     private final ExecutorService readers = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "control-client-reader");

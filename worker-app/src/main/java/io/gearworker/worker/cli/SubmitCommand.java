@@ -1,4 +1,4 @@
-package io.gearworker.worker;
+package io.gearworker.worker.cli;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -31,7 +31,7 @@ import reactor.core.publisher.Mono;
          description = "Submit jobs. One job prints its result (or, in the background, its handle) on stdout; "
                        + "--count N > 1 is a load generator: N jobs, C in flight at once, then a summary with jobs/s "
                        + "and latency percentiles.")
-final class SubmitCommand implements Callable<Integer> {
+public final class SubmitCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;

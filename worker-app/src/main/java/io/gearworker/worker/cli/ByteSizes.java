@@ -1,4 +1,4 @@
-package io.gearworker.worker;
+package io.gearworker.worker.cli;
 
 import java.util.Locale;
 import java.util.regex.Matcher;

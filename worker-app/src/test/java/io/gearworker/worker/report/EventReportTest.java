@@ -1,4 +1,6 @@
-package io.gearworker.worker;
+package io.gearworker.worker.report;
+
+import io.gearworker.worker.runtime.EventLog;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
@@ -19,8 +21,8 @@ import java.util.TreeMap;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import io.gearworker.worker.EventReport.Event;
-import io.gearworker.worker.EventReport.Summary;
+import io.gearworker.worker.report.EventReport.Event;
+import io.gearworker.worker.report.EventReport.Summary;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,4 +1,4 @@
-package io.gearworker.worker;
+package io.gearworker.worker.runtime;
 
 import java.util.function.Consumer;
 
@@ -9,7 +9,7 @@ import sun.misc.Signal;
  * Installed first thing in {@code main}, before the worker exists: a signal that arrives during start-up is kept
  * and delivered as soon as the worker subscribes, so it is never lost.
  */
-final class StopSignals {
+public final class StopSignals {
 
     private static String pending;
     private static Consumer<String> handler;
@@ -17,7 +17,7 @@ final class StopSignals {
     private StopSignals() {
     }
 
-    static void install() {
+    public static void install() {
         Signal.handle(new Signal("TERM"), s -> deliver("sigterm"));
         Signal.handle(new Signal("INT"), s -> deliver("sigint"));
     }

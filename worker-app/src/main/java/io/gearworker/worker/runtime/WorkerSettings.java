@@ -1,10 +1,10 @@
-package io.gearworker.worker;
+package io.gearworker.worker.runtime;
 
 import java.nio.file.Path;
 import java.time.Duration;
 
 /** A worker's validated settings, as the run command resolved them. */
-record WorkerSettings(String servers, String workerId, Path routes, int concurrency, Duration shutdownTimeout,
+public record WorkerSettings(String servers, String workerId, Path routes, int concurrency, Duration shutdownTimeout,
                       RestartLimits limits, String controlSecret) {
 
     @Override

@@ -1,4 +1,4 @@
-package io.gearworker.worker;
+package io.gearworker.worker.cli;
 
 import java.util.List;
 
@@ -9,7 +9,7 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** The {@code --servers} option the client commands share, parsed with an error that names it. */
-final class ServersOption {
+public final class ServersOption {
 
     @Spec(Spec.Target.MIXEE)
     CommandSpec mixee;

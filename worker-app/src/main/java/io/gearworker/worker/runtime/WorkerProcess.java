@@ -1,4 +1,4 @@
-package io.gearworker.worker;
+package io.gearworker.worker.runtime;
 
 import java.nio.file.Files;
 import java.util.List;
@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * settings, the event log, and the stop path. SIGTERM (and SIGINT) only request a stop; camel-main's graceful
  * shutdown then stops grabbing and waits for jobs in flight up to the shutdown timeout.
  */
-final class WorkerProcess {
+public final class WorkerProcess {
 
     /** Exit codes of the contract. */
     static final int EXIT_OK = 0;
@@ -39,14 +39,14 @@ final class WorkerProcess {
     private final Main main = new Main();
     private final StopControl stop;
 
-    WorkerProcess(WorkerSettings settings) {
+    public WorkerProcess(WorkerSettings settings) {
         this.settings = settings;
         this.events = new EventLog(System.out, settings.workerId());
         this.jobs = new JobCounter(events);
         this.stop = new StopControl(main, events, jobs, settings.shutdownTimeout());
     }
 
-    int run() {
+    public int run() {
         StopSignals.subscribe(stop::request);
         LOG.info("Worker {} starting: servers {}, {} slot(s), shutdown timeout {} ms", settings.workerId(),
                 settings.servers(), settings.concurrency(), settings.shutdownTimeout().toMillis());

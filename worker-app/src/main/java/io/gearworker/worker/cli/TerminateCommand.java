@@ -1,4 +1,4 @@
-package io.gearworker.worker;
+package io.gearworker.worker.cli;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -30,7 +30,7 @@ import reactor.core.publisher.Mono;
                        + "registered under that id when terminate starts (its gearmand connections, and the pid its "
                        + "status reports): a process "
                        + "respawned with the same id is a new one, not the target.")
-final class TerminateCommand implements Callable<Integer> {
+public final class TerminateCommand implements Callable<Integer> {
 
     @Mixin
     ServersOption servers;

@@ -1,4 +1,4 @@
-package io.gearworker.worker;
+package io.gearworker.worker.cli;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -20,7 +20,7 @@ import picocli.CommandLine.Model.OptionSpec;
  * {@code GEARMAN_MAX_JOBS}), then from {@code application.properties} ({@code gearman.max-jobs}) in the working
  * directory, else on the classpath. The command line wins over both; the environment over the file.
  */
-final class ConfigDefaults implements IDefaultValueProvider {
+public final class ConfigDefaults implements IDefaultValueProvider {
 
     private final Map<String, String> env;
     private final Properties properties;
@@ -33,7 +33,7 @@ final class ConfigDefaults implements IDefaultValueProvider {
     }
 
     /** Defaults for every option of the {@code run} command. */
-    static ConfigDefaults forWorker() {
+    public static ConfigDefaults forWorker() {
         return new ConfigDefaults(System.getenv(), loadProperties(), option -> true);
     }
 
@@ -41,7 +41,7 @@ final class ConfigDefaults implements IDefaultValueProvider {
      * Defaults for the client commands: only where the worker's setting means the same thing there (its servers,
      * its control secret) — a worker's GEARMAN_CONCURRENCY must not become submit's --concurrency.
      */
-    static ConfigDefaults forClients() {
+    public static ConfigDefaults forClients() {
         return new ConfigDefaults(System.getenv(), loadProperties(), Set.of("servers", "control-secret")::contains);
     }
 
