@@ -42,6 +42,7 @@ public class GearmanConsumer extends DefaultConsumer implements ShutdownAware, S
     private final AtomicInteger pending = new AtomicInteger();
     private final AtomicInteger handedBack = new AtomicInteger();
     private volatile JobSlots slots;
+    private volatile ServerConnections serverConnections;
     private ExecutorService executor;
     private PacketCodec codec;
     private String workerId;
@@ -67,6 +68,7 @@ public class GearmanConsumer extends DefaultConsumer implements ShutdownAware, S
         }
         int n = cfg.getConcurrentConsumers();
         slots = new JobSlots(n, admissions());
+        serverConnections = new ServerConnections(servers, n);
         executor = getEndpoint().getCamelContext().getExecutorServiceManager()
                 .newFixedThreadPool(this, "GearmanConsumer[" + cfg.getFunctionName() + "]", n * servers.size());
         for (ServerAddress server : servers) {
@@ -167,6 +169,19 @@ public class GearmanConsumer extends DefaultConsumer implements ShutdownAware, S
     }
 
     // called by the connection loops
+
+    /**
+     * Each server's connection state: registered connections, reconnects, last error. Empty before the consumer
+     * started.
+     */
+    public List<ServerStatus> getServerStatuses() {
+        ServerConnections current = serverConnections;
+        return current == null ? List.of() : current.snapshot();
+    }
+
+    ServerConnections serverConnections() {
+        return serverConnections;
+    }
 
     JobSlots slots() {
         return slots;

@@ -39,15 +39,23 @@ final class WorkerConnectionLoop implements Runnable {
     @Override
     public void run() {
         GearmanConfiguration cfg = consumer.getEndpoint().getConfiguration();
+        ServerConnections status = consumer.serverConnections();
         Backoff backoff = new Backoff(cfg.getReconnectDelay(), cfg.getMaxReconnectDelay());
         while (true) {
             WorkerConnection c = null;
+            boolean registered = false;
+            Throwable failure = null;
             try {
+                if (backoff.failures() > 0) {
+                    status.reconnecting(server);
+                }
                 c = WorkerConnection.open(server, consumer.codec(), Duration.ofMillis(cfg.getConnectTimeout()),
                         consumer.workerId(), List.of(cfg.getFunctionName()), cfg.getCanDoTimeout());
                 if (!attach(c)) {
                     return;
                 }
+                registered = true;
+                status.connected(server);
                 if (backoff.failures() > 0) {
                     LOG.info("Reconnected to gearmand {} as {} after {} failed attempt(s)", server,
                             consumer.workerId(), backoff.failures());
@@ -59,6 +67,7 @@ final class WorkerConnectionLoop implements Runnable {
                 if (isStopping()) {
                     return;
                 }
+                failure = e;
                 connectionLost(e, backoff.failures());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -67,10 +76,16 @@ final class WorkerConnectionLoop implements Runnable {
                 if (isStopping()) {
                     return;
                 }
+                failure = e;
                 consumer.getExceptionHandler().handleException("Unexpected error on gearmand " + server, e);
             } finally {
                 if (c != null) {
                     c.close();
+                }
+                if (registered) {
+                    status.disconnected(server, failure);
+                } else if (failure != null) {
+                    status.attemptFailed(server, failure);
                 }
             }
             if (!pause(backoff.nextDelayMillis())) {

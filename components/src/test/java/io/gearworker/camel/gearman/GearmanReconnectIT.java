@@ -68,10 +68,16 @@ class GearmanReconnectIT extends CamelTestSupport {
         String workerId = fn + "-worker";
         reverseRoute(fn, workerId);
         assertThat(Gearman.call(gearmand.address(), fn, "before", Duration.ofSeconds(5))).isEqualTo("erofeb");
+        assertThat(serverStatus(fn)).extracting(ServerStatus::connected, ServerStatus::reconnects,
+                ServerStatus::lastError).containsExactly(1, 0L, null);
 
         gearmand.kill();
         // let the worker fail a few times, so its backoff has grown as in a real outage
         await("failed reconnect attempts").atMost(Duration.ofSeconds(5)).until(() -> failedAttempts() >= 4);
+        ServerStatus down = serverStatus(fn);
+        assertThat(down.isConnected()).isFalse();
+        assertThat(down.reconnects()).isGreaterThanOrEqualTo(3);
+        assertThat(down.lastError()).isNotBlank();
         gearmand.start();
         long restarted = System.nanoTime();
         assertThat(Gearman.ADMIN.getpid(gearmand.address())).as("gearmand back on the same port").isNotBlank();
@@ -83,6 +89,7 @@ class GearmanReconnectIT extends CamelTestSupport {
         assertThat(servedMillis).as("served after the restart within").isLessThan(2000);
         assertThat(log.messages(Level.INFO, "Reconnected to gearmand " + gearmand.servers() + " as " + workerId))
                 .hasSize(1);
+        assertThat(serverStatus(fn).isConnected()).as("connected again").isTrue();
         assertThat(gearadminWorkers()).as("gearadmin --workers").anySatisfy(line ->
                 assertThat(line).contains(" " + workerId + " :").contains(fn));
     }
@@ -119,6 +126,12 @@ class GearmanReconnectIT extends CamelTestSupport {
             assertThat(messages).as("the cause chain").anySatisfy(m -> assertThat(m)
                     .contains("127.0.0.1:" + port).contains("testConnectionOnStartup"));
         });
+    }
+
+    private ServerStatus serverStatus(String routeId) {
+        List<ServerStatus> statuses = ((GearmanConsumer) context.getRoute(routeId).getConsumer()).getServerStatuses();
+        assertThat(statuses).extracting(st -> st.server().toString()).containsExactly(gearmand.servers());
+        return statuses.get(0);
     }
 
     private List<String> gearadminWorkers() {
