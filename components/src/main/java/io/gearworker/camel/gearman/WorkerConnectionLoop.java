@@ -62,12 +62,15 @@ final class WorkerConnectionLoop implements Runnable {
                 }
                 registered = true;
                 status.connected(server);
-                if (backoff.failures() > 0) {
-                    LOG.info("Reconnected to gearmand {} as {} after {} failed attempt(s)", server,
-                            consumer.workerId(), backoff.failures());
-                }
-                backoff.reset();
-                work(c);
+                // the backoff resets only once gearmand answered a grab: a server that registers us and then
+                // sends garbage must not make us reconnect at the first delay for ever
+                work(c, () -> {
+                    if (backoff.failures() > 0) {
+                        LOG.info("Reconnected to gearmand {} as {} after {} failed attempt(s)", server,
+                                consumer.workerId(), backoff.failures());
+                    }
+                    backoff.reset();
+                });
                 return;
             } catch (IOException e) {
                 if (isStopping()) {
@@ -102,8 +105,12 @@ final class WorkerConnectionLoop implements Runnable {
         }
     }
 
-    /** Grabs and runs jobs while the consumer runs; returns when its slots were closed. */
-    private void work(WorkerConnection c) throws IOException, InterruptedException {
+    /**
+     * Grabs and runs jobs while the consumer runs; returns when its slots were closed.
+     *
+     * @param established run once, when gearmand answered the first grab
+     */
+    private void work(WorkerConnection c, Runnable established) throws IOException, InterruptedException {
         JobSlots slots = consumer.slots();
         long answerTimeout = consumer.getEndpoint().getConfiguration().getConnectTimeout();
         // a grab may wait for ever while we work; a drain waits for its answer only so long (no job is held yet)
@@ -128,6 +135,10 @@ final class WorkerConnectionLoop implements Runnable {
                 }
                 AssignedJob assigned = c.awaitAssignment(grabPatience);
                 resultConfirmed(); // the grab's answer: gearmand processed the result that left with it
+                if (established != null) {
+                    established.run();
+                    established = null;
+                }
                 if (assigned == null) {
                     consumer.grabEnded();
                     slots.release(true);
@@ -238,15 +249,15 @@ final class WorkerConnectionLoop implements Runnable {
         takeCurrentJob("connection to gearmand lost: " + e.getMessage(),
                 "connection to gearmand lost before it confirmed the result (" + e.getMessage() + "); "
                 + RESULT_MAY_BE_LOST);
-        if (e instanceof GearmanProtocolException) {
-            LOG.warn("Protocol error on gearmand {}: {}; closing the connection and reconnecting", server,
-                    e.getMessage());
-        } else if (failures == 0) {
-            LOG.warn("Connection to gearmand {} failed: {}; reconnecting with backoff", server, e.getMessage());
+        // protocol errors and unreachable servers alike: one WARN when the trouble starts, then one per 20 attempts
+        String what = e instanceof GearmanProtocolException ? "Protocol error on gearmand " + server
+                : "Connection to gearmand " + server + " failed";
+        if (failures == 0) {
+            LOG.warn("{}: {}; reconnecting with backoff", what, e.getMessage());
         } else if (failures % 20 == 0) {
-            LOG.warn("gearmand {} still unreachable after {} attempts: {}", server, failures, e.getMessage());
+            LOG.warn("gearmand {} still failing after {} attempts: {}: {}", server, failures, what, e.getMessage());
         } else {
-            LOG.debug("gearmand {} unreachable: {}", server, e.getMessage());
+            LOG.debug("gearmand {} unreachable: {}: {}", server, what, e.getMessage());
         }
     }
 

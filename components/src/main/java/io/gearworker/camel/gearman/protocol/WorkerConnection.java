@@ -29,7 +29,11 @@ public final class WorkerConnection implements Closeable {
         this.connection = connection;
     }
 
-    /** Connects and registers the worker id and every function (CAN_DO, or CAN_DO_TIMEOUT when timeout > 0). */
+    /**
+     * Connects and registers the worker id and every function (CAN_DO, or CAN_DO_TIMEOUT when timeout > 0), then
+     * waits up to {@code connectTimeout} for gearmand to confirm (one ECHO): a peer that does not speak the protocol
+     * (bad magic, garbage, silence) fails here like an unreachable server.
+     */
     public static WorkerConnection open(ServerAddress server, PacketCodec codec, Duration connectTimeout,
             String workerId, Collection<String> functions, int canDoTimeoutSeconds) throws IOException {
         PacketConnection c = PacketConnection.open(server, codec, connectTimeout);
@@ -43,7 +47,9 @@ public final class WorkerConnection implements Closeable {
                         : request(PacketType.CAN_DO, text(f));
             }
             c.send(hello);
-            return new WorkerConnection(c);
+            WorkerConnection worker = new WorkerConnection(c);
+            worker.confirm(connectTimeout.toMillis());
+            return worker;
         } catch (IOException | RuntimeException e) {
             c.close();
             throw e;
