@@ -269,10 +269,8 @@ public class GearmanConsumer extends DefaultConsumer implements ShutdownAware, S
         }
     }
 
-    void jobAcknowledged(GearmanJob job) {
-        if (job == null) {
-            return;
-        }
+    /** gearmand processed the job's result (it answered a later packet on the job's connection). */
+    void jobConfirmed(GearmanJob job) {
         Throwable failure = job.failure();
         for (GearmanJobListener l : getEndpoint().getComponent().jobListeners()) {
             if (failure == null) {

@@ -19,17 +19,23 @@ import org.slf4j.LoggerFactory;
  * One worker connection to one server, run on one consumer thread: take a slot, grab, route the job, send its
  * result, and sleep in PRE_SLEEP when there is no work. Reconnects with backoff when the connection is lost,
  * registering the worker id and function again.
+ * <p>
+ * A job counts as done only once gearmand has evidently processed its result: it answered a packet sent after
+ * it (the next grab, which leaves in the same write, or else one ECHO). A connection lost before that hands the job
+ * back: the result may not have arrived, and gearmand may run the job again.
  */
 final class WorkerConnectionLoop implements Runnable {
 
     private static final Logger LOG = LoggerFactory.getLogger(WorkerConnectionLoop.class);
+    static final String RESULT_MAY_BE_LOST = "the result may not have reached gearmand, which may run the job again";
 
     private final GearmanConsumer consumer;
     private final ServerAddress server;
     private final Object state = new Object();
     private boolean stopping;             // guarded by state
     private WorkerConnection connection;  // guarded by state
-    private GearmanJob currentJob;        // guarded by state; set from assignment until the result is sent
+    private GearmanJob currentJob;        // guarded by state; set from assignment until gearmand confirmed the result
+    private boolean resultSent;           // guarded by state; currentJob's result left, not yet confirmed
 
     WorkerConnectionLoop(GearmanConsumer consumer, ServerAddress server) {
         this.consumer = consumer;
@@ -56,12 +62,15 @@ final class WorkerConnectionLoop implements Runnable {
                 }
                 registered = true;
                 status.connected(server);
-                if (backoff.failures() > 0) {
-                    LOG.info("Reconnected to gearmand {} as {} after {} failed attempt(s)", server,
-                            consumer.workerId(), backoff.failures());
-                }
-                backoff.reset();
-                work(c);
+                // the backoff resets only once gearmand answered a grab: a server that registers us and then
+                // sends garbage must not make us reconnect at the first delay for ever
+                work(c, () -> {
+                    if (backoff.failures() > 0) {
+                        LOG.info("Reconnected to gearmand {} as {} after {} failed attempt(s)", server,
+                                consumer.workerId(), backoff.failures());
+                    }
+                    backoff.reset();
+                });
                 return;
             } catch (IOException e) {
                 if (isStopping()) {
@@ -77,6 +86,8 @@ final class WorkerConnectionLoop implements Runnable {
                     return;
                 }
                 failure = e;
+                takeCurrentJob("unexpected error: " + e, "unexpected error before gearmand confirmed the result ("
+                        + e + "); " + RESULT_MAY_BE_LOST);
                 consumer.getExceptionHandler().handleException("Unexpected error on gearmand " + server, e);
             } finally {
                 if (c != null) {
@@ -94,9 +105,16 @@ final class WorkerConnectionLoop implements Runnable {
         }
     }
 
-    /** Grabs and runs jobs while the consumer runs; returns when its slots were closed. */
-    private void work(WorkerConnection c) throws IOException, InterruptedException {
+    /**
+     * Grabs and runs jobs while the consumer runs; returns when its slots were closed.
+     *
+     * @param established run once, when gearmand answered the first grab
+     */
+    private void work(WorkerConnection c, Runnable established) throws IOException, InterruptedException {
         JobSlots slots = consumer.slots();
+        long answerTimeout = consumer.getEndpoint().getConfiguration().getConnectTimeout();
+        // a grab may wait for ever while we work; a drain waits for its answer only so long (no job is held yet)
+        WorkerConnection.Patience grabPatience = waited -> !slots.isPaused() || waited < answerTimeout;
         boolean haveSlot = false;
         boolean reserved = false; // the slot's grab holds an admission reservation not yet used by a job
         try {
@@ -111,11 +129,16 @@ final class WorkerConnectionLoop implements Runnable {
                     consumer.grabStarted();
                     c.requestJob();
                 } else {
+                    resultSent();
                     c.requestJob(unsent);
-                    jobAcknowledged();
                     unsent = null;
                 }
-                AssignedJob assigned = c.awaitAssignment();
+                AssignedJob assigned = c.awaitAssignment(grabPatience);
+                resultConfirmed(); // the grab's answer: gearmand processed the result that left with it
+                if (established != null) {
+                    established.run();
+                    established = null;
+                }
                 if (assigned == null) {
                     consumer.grabEnded();
                     slots.release(true);
@@ -131,8 +154,10 @@ final class WorkerConnectionLoop implements Runnable {
                     reserved = true;
                     unsent = result; // slot and pending count carry over from this job to the next grab
                 } else {
+                    resultSent();
                     c.send(result);
-                    jobAcknowledged();
+                    c.confirm(answerTimeout); // no grab follows to prove the result arrived: one ECHO does
+                    resultConfirmed();
                     consumer.grabEnded();
                     slots.release();
                     haveSlot = false;
@@ -148,12 +173,21 @@ final class WorkerConnectionLoop implements Runnable {
     }
 
     /** Routes the job and waits for the exchange to complete; returns the packets that report its outcome. */
-    private Packet[] runJob(AssignedJob assigned, WorkerConnection c) throws InterruptedException {
+    private Packet[] runJob(AssignedJob assigned, WorkerConnection c) throws IOException, InterruptedException {
         GearmanJob job = new GearmanJob(assigned, c);
-        synchronized (state) {
-            currentJob = job;
-        }
         consumer.jobStarted(job);
+        boolean stopped;
+        synchronized (state) {
+            stopped = stopping;
+            if (!stopped) {
+                currentJob = job;
+            }
+        }
+        if (stopped) {
+            // stop() closed the connection as the job arrived: gearmand requeues it
+            consumer.handedBack(job, "stopped before the job finished");
+            throw new IOException("consumer stopped");
+        }
         Exchange exchange = consumer.createJobExchange(assigned, job);
         CompletableFuture<Void> done = new CompletableFuture<>();
         consumer.getAsyncProcessor().process(exchange, doneSync -> done.complete(null));
@@ -165,14 +199,42 @@ final class WorkerConnectionLoop implements Runnable {
         return consumer.outcome(job, exchange);
     }
 
-    /** The result of the current job left on the wire: it is gearmand's now. */
-    private void jobAcknowledged() {
+    /** The current job's result is about to leave: from now on only gearmand's answer proves it arrived. */
+    private void resultSent() {
+        synchronized (state) {
+            resultSent = true;
+        }
+    }
+
+    /** gearmand answered a packet sent after the current job's result: it has processed the result. */
+    private void resultConfirmed() {
         GearmanJob job;
         synchronized (state) {
-            job = currentJob;
-            currentJob = null;
+            job = resultSent ? currentJob : null;
+            if (resultSent) {
+                currentJob = null;
+                resultSent = false;
+            }
         }
-        consumer.jobAcknowledged(job);
+        if (job != null) {
+            consumer.jobConfirmed(job);
+        }
+    }
+
+    /** Takes the current job off this loop, for handing back; {@code null} when there is none. */
+    private GearmanJob takeCurrentJob(String whenRunning, String whenResultSent) {
+        GearmanJob job;
+        String reason;
+        synchronized (state) {
+            job = currentJob;
+            reason = resultSent ? whenResultSent : whenRunning;
+            currentJob = null;
+            resultSent = false;
+        }
+        if (job != null) {
+            consumer.handedBack(job, reason);
+        }
+        return job;
     }
 
     private void sleep(WorkerConnection c) throws IOException {
@@ -181,24 +243,21 @@ final class WorkerConnectionLoop implements Runnable {
     }
 
     private void connectionLost(IOException e, int failures) {
-        GearmanJob lost;
         synchronized (state) {
-            lost = currentJob;
-            currentJob = null;
             connection = null;
         }
-        if (lost != null) {
-            consumer.handedBack(lost, "connection to gearmand lost: " + e.getMessage());
-        }
-        if (e instanceof GearmanProtocolException) {
-            LOG.warn("Protocol error on gearmand {}: {}; closing the connection and reconnecting", server,
-                    e.getMessage());
-        } else if (failures == 0) {
-            LOG.warn("Connection to gearmand {} failed: {}; reconnecting with backoff", server, e.getMessage());
+        takeCurrentJob("connection to gearmand lost: " + e.getMessage(),
+                "connection to gearmand lost before it confirmed the result (" + e.getMessage() + "); "
+                + RESULT_MAY_BE_LOST);
+        // protocol errors and unreachable servers alike: one WARN when the trouble starts, then one per 20 attempts
+        String what = e instanceof GearmanProtocolException ? "Protocol error on gearmand " + server
+                : "Connection to gearmand " + server + " failed";
+        if (failures == 0) {
+            LOG.warn("{}: {}; reconnecting with backoff", what, e.getMessage());
         } else if (failures % 20 == 0) {
-            LOG.warn("gearmand {} still unreachable after {} attempts: {}", server, failures, e.getMessage());
+            LOG.warn("gearmand {} still failing after {} attempts: {}: {}", server, failures, what, e.getMessage());
         } else {
-            LOG.debug("gearmand {} unreachable: {}", server, e.getMessage());
+            LOG.debug("gearmand {} unreachable: {}: {}", server, what, e.getMessage());
         }
     }
 
@@ -243,18 +302,14 @@ final class WorkerConnectionLoop implements Runnable {
      * to gearmand (it requeues the job of a closed connection), and reported as such.
      */
     void stop() {
-        GearmanJob abandoned;
         synchronized (state) {
             stopping = true;
-            abandoned = currentJob;
-            currentJob = null;
             if (connection != null) {
                 connection.close();
             }
             state.notifyAll();
         }
-        if (abandoned != null) {
-            consumer.handedBack(abandoned, "stopped before the job finished");
-        }
+        takeCurrentJob("stopped before the job finished",
+                "stopped before gearmand confirmed the result; " + RESULT_MAY_BE_LOST);
     }
 }

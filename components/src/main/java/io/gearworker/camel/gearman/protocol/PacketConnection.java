@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.time.Duration;
 
 /**
@@ -66,6 +67,29 @@ public final class PacketConnection implements Closeable {
             throw new java.io.EOFException("gearmand " + server + " closed the connection");
         }
         return p;
+    }
+
+    /**
+     * Waits up to {@code millis} for the next packet to begin, consuming nothing; no busy wait (the socket's read
+     * timeout bounds one blocking read).
+     *
+     * @return true when data is there (or the stream ended: {@link #receive()} reports that), false on timeout
+     */
+    public boolean awaitData(long millis) throws IOException {
+        if (in.available() > 0) {
+            return true;
+        }
+        socket.setSoTimeout((int) Math.max(1, Math.min(millis, Integer.MAX_VALUE)));
+        try {
+            in.mark(1);
+            in.read();
+            in.reset();
+            return true;
+        } catch (SocketTimeoutException e) {
+            return false;
+        } finally {
+            socket.setSoTimeout(0);
+        }
     }
 
     public boolean isClosed() {

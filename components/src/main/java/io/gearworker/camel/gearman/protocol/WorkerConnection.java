@@ -19,6 +19,9 @@ public final class WorkerConnection implements Closeable {
 
     private static final Logger LOG = LoggerFactory.getLogger(WorkerConnection.class);
     private static final byte[] EMPTY = new byte[0];
+    private static final byte[] ECHO = text("confirm");
+    /** How often an overdue answer asks its {@link Patience} whether to go on waiting. */
+    private static final long POLL_MILLIS = 100;
 
     private final PacketConnection connection;
 
@@ -26,7 +29,11 @@ public final class WorkerConnection implements Closeable {
         this.connection = connection;
     }
 
-    /** Connects and registers the worker id and every function (CAN_DO, or CAN_DO_TIMEOUT when timeout > 0). */
+    /**
+     * Connects and registers the worker id and every function (CAN_DO, or CAN_DO_TIMEOUT when timeout > 0), then
+     * waits up to {@code connectTimeout} for gearmand to confirm (one ECHO): a peer that does not speak the protocol
+     * (bad magic, garbage, silence) fails here like an unreachable server.
+     */
     public static WorkerConnection open(ServerAddress server, PacketCodec codec, Duration connectTimeout,
             String workerId, Collection<String> functions, int canDoTimeoutSeconds) throws IOException {
         PacketConnection c = PacketConnection.open(server, codec, connectTimeout);
@@ -40,7 +47,9 @@ public final class WorkerConnection implements Closeable {
                         : request(PacketType.CAN_DO, text(f));
             }
             c.send(hello);
-            return new WorkerConnection(c);
+            WorkerConnection worker = new WorkerConnection(c);
+            worker.confirm(connectTimeout.toMillis());
+            return worker;
         } catch (IOException | RuntimeException e) {
             c.close();
             throw e;
@@ -62,15 +71,26 @@ public final class WorkerConnection implements Closeable {
         }
     }
 
+    /** Decides, while an answer is overdue, whether to go on waiting for it. */
+    @FunctionalInterface
+    public interface Patience {
+
+        /** @param waitedMillis how long the answer has been awaited */
+        boolean keepWaiting(long waitedMillis);
+    }
+
     /**
      * Waits for the answer to {@link #requestJob}: the job, or {@code null} for NO_JOB. NOOPs that were queued
      * while we were busy are skipped. A job larger than maxPayloadSize is failed (WORK_FAIL) and counts as no job.
+     * Any of these answers also proves that gearmand processed every packet sent before the grab.
+     *
+     * @throws AnswerTimeoutException when {@code patience} gave up; the connection is then out of step: close it
      */
-    public AssignedJob awaitAssignment() throws IOException {
+    public AssignedJob awaitAssignment(Patience patience) throws IOException {
         while (true) {
             Packet p;
             try {
-                p = connection.receive();
+                p = receive(patience);
             } catch (OversizedJobException e) {
                 // failing it is final and tells the client; handing it back would only loop it through the fleet
                 connection.send(workFail(e.getHandle()));
@@ -94,6 +114,42 @@ public final class WorkerConnection implements Closeable {
                             + server());
             }
         }
+    }
+
+    /**
+     * One ECHO round trip: gearmand answers packets in order, so its ECHO_RES proves it processed everything sent
+     * before (e.g. a job's result). NOOPs queued meanwhile are skipped.
+     *
+     * @throws AnswerTimeoutException when no answer came within {@code timeoutMillis}
+     */
+    public void confirm(long timeoutMillis) throws IOException {
+        connection.send(request(PacketType.ECHO_REQ, ECHO));
+        while (true) {
+            Packet p = receive(waited -> waited < timeoutMillis);
+            if (p.type() == PacketType.ECHO_RES) {
+                return;
+            }
+            if (p.type() == PacketType.ERROR) {
+                throw new GearmanProtocolException("gearmand " + server() + " answered ERROR "
+                        + p.textArgument(0) + ": " + p.textArgument(1));
+            }
+            if (p.type() != PacketType.NOOP) {
+                throw new GearmanProtocolException("unexpected " + p.type() + " while waiting for ECHO_RES from "
+                        + server());
+            }
+        }
+    }
+
+    /** The next packet, asking {@code patience} every {@value #POLL_MILLIS} ms while none has begun. */
+    private Packet receive(Patience patience) throws IOException {
+        long start = System.nanoTime();
+        while (!connection.awaitData(POLL_MILLIS)) {
+            long waited = (System.nanoTime() - start) / 1_000_000;
+            if (!patience.keepWaiting(waited)) {
+                throw new AnswerTimeoutException("gearmand " + server() + " did not answer within " + waited + " ms");
+            }
+        }
+        return connection.receive();
     }
 
     /** Tells gearmand we are going to sleep; it answers with NOOP when a job of ours arrives. */

@@ -1,0 +1,165 @@
+package io.gearworker.camel.gearman;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+
+import ch.qos.logback.classic.Level;
+import io.gearworker.camel.gearman.protocol.Packet;
+import io.gearworker.camel.gearman.protocol.PacketType;
+import io.gearworker.camel.gearman.test.Gearman;
+import io.gearworker.camel.gearman.test.LogCapture;
+import io.gearworker.camel.gearman.test.ScriptedGearmand;
+import org.apache.camel.ServiceStatus;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.test.junit5.CamelTestSupport;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * A server that breaks the protocol, driven through a real {@code gearman:} consumer: the worker logs a clear line
+ * once (not once per attempt), reconnects with growing backoff (no crash loop, no busy spin) and its route lives on.
+ */
+class GearmanFaultyServerIT extends CamelTestSupport {
+
+    /** Over this long, with reconnectDelay 100 and maxReconnectDelay 1000, a backing-off worker tries ≤ 10 times. */
+    private static final Duration WINDOW = Duration.ofSeconds(3);
+
+    private final LogCapture log = LogCapture.of(WorkerConnectionLoop.class);
+    private final AtomicInteger routed = new AtomicInteger();
+    private ScriptedGearmand server;
+
+    @AfterEach
+    void stopServer() throws Exception {
+        log.close();
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    private String worker(String options) throws Exception {
+        String fn = Gearman.uniqueFunction("faulty");
+        context.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("gearman:" + fn + "?servers=" + server.servers()
+                     + "&reconnectDelay=100&maxReconnectDelay=1000" + options)
+                        .routeId(fn).process(e -> routed.incrementAndGet());
+            }
+        });
+        return fn;
+    }
+
+    private List<String> warnings() {
+        return log.messages(Level.WARN, "");
+    }
+
+    @Test
+    void badMagicBacksOffLikeAnUnreachableServerAndLogsOnce() throws Exception {
+        server = ScriptedGearmand.start(s -> {
+            s.readRequest();
+            s.sendRaw(ScriptedGearmand.header(0x48545450, 6, 0)); // "HTTP" where \0RES belongs
+            s.awaitClose();
+        });
+        String fn = worker("");
+
+        Thread.sleep(WINDOW.toMillis()); // the observation window: count what the worker does meanwhile
+        int attempts = server.connections();
+
+        assertThat(attempts).as("connection attempts in %s", WINDOW).isBetween(3, 10);
+        assertThat(warnings()).as("WARN lines").hasSizeBetween(1, 2);
+        assertThat(warnings().get(0)).contains("Protocol error on gearmand " + server.servers())
+                .contains("bad packet magic 0x48545450").contains("reconnecting with backoff");
+        assertThat(context.getRouteController().getRouteStatus(fn)).isEqualTo(ServiceStatus.Started);
+        ServerStatus status = ((GearmanConsumer) context.getRoute(fn).getConsumer()).getServerStatuses().get(0);
+        assertThat(status.isConnected()).as("never counted as connected").isFalse();
+        assertThat(status.lastError()).contains("bad packet magic");
+    }
+
+    @Test
+    void aServerThatNeverAnswersIsRetriedWithBackoff() throws Exception {
+        server = ScriptedGearmand.start(ScriptedGearmand.Session::awaitClose);
+        String fn = worker("&connectTimeout=300");
+
+        Thread.sleep(WINDOW.toMillis());
+
+        assertThat(server.connections()).as("connection attempts in %s", WINDOW).isBetween(2, 10);
+        assertThat(warnings()).hasSizeBetween(1, 2);
+        assertThat(warnings().get(0)).contains("did not answer within");
+        assertThat(context.getRouteController().getRouteStatus(fn)).isEqualTo(ServiceStatus.Started);
+    }
+
+    static Stream<Arguments> brokenAnswersToAGrab() {
+        byte[] noNuls = "H:1 no separators at all".getBytes();
+        return Stream.of(
+                Arguments.of("garbage", "garbage in the middle".getBytes(), "bad packet magic"),
+                Arguments.of("a 4 GiB length", ScriptedGearmand.header(ScriptedGearmand.RES, 6, -1),
+                        "NOOP announces 4294967295 bytes, more than maxPayloadSize"),
+                Arguments.of("a truncated packet", new byte[] { 0, 'R', 'E', 'S', 0, 0 },
+                        "connection ended inside a packet"),
+                Arguments.of("an unknown packet type", ScriptedGearmand.header(ScriptedGearmand.RES, 99, 0),
+                        "unknown packet type 99"),
+                Arguments.of("an ERROR reply", ScriptedGearmand.response(PacketType.ERROR,
+                        "ERR_TEST\0not today".getBytes()), "answered ERROR ERR_TEST: not today"),
+                Arguments.of("missing NULs", ScriptedGearmand.response(PacketType.JOB_ASSIGN_UNIQ, noNuls),
+                        "JOB_ASSIGN_UNIQ needs 4 arguments, found 1"),
+                Arguments.of("a request where a response belongs",
+                        ScriptedGearmand.response(PacketType.CAN_DO, "x".getBytes()), "unexpected CAN_DO"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("brokenAnswersToAGrab")
+    void aBrokenAnswerToAGrabIsLoggedOnceAndRetriedWithBackoff(String what, byte[] answer, String logged)
+            throws Exception {
+        server = ScriptedGearmand.start(s -> {
+            s.handshake(); // registration goes well…
+            s.await(PacketType.GRAB_JOB_UNIQ);
+            s.sendRaw(answer); // …then the grab gets this
+            s.close();
+        });
+        String fn = worker("");
+
+        Thread.sleep(WINDOW.toMillis());
+
+        assertThat(server.connections()).as("connection attempts in %s", WINDOW).isBetween(2, 10);
+        assertThat(warnings()).as("WARN lines").hasSizeBetween(1, 2);
+        assertThat(warnings().get(0)).contains("gearmand " + server.servers()).contains(logged);
+        assertThat(routed).hasValue(0);
+        assertThat(context.getRouteController().getRouteStatus(fn)).isEqualTo(ServiceStatus.Started);
+    }
+
+    @Test
+    void aServerThatComesRightIsServedAfterTheTroubles() throws Exception {
+        AtomicInteger connection = new AtomicInteger();
+        server = ScriptedGearmand.start(s -> {
+            s.handshake();
+            s.await(PacketType.GRAB_JOB_UNIQ);
+            if (connection.incrementAndGet() <= 2) {
+                s.sendRaw(ScriptedGearmand.header(ScriptedGearmand.RES, 99, 0));
+                s.close();
+                return;
+            }
+            s.send(Packet.response(PacketType.JOB_ASSIGN_UNIQ, Packet.text("H:1"), Packet.text("fn"),
+                    Packet.text(""), Packet.text("work")));
+            s.awaitClose();
+        });
+        String fn = Gearman.uniqueFunction("healed");
+        context.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("gearman:fn?servers=" + server.servers() + "&reconnectDelay=50&connectTimeout=500").routeId(fn)
+                        .process(e -> routed.incrementAndGet());
+            }
+        });
+
+        await("the job of the third connection routed").atMost(Duration.ofSeconds(5)).until(() -> routed.get() == 1);
+        assertThat(log.messages(Level.INFO, "Reconnected to gearmand " + server.servers())).hasSize(1);
+    }
+}
