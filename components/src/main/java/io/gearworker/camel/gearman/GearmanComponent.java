@@ -8,7 +8,7 @@ import io.gearworker.camel.gearman.protocol.JobPriority;
 import org.apache.camel.Endpoint;
 import org.apache.camel.spi.Metadata;
 import org.apache.camel.spi.annotations.Component;
-import org.apache.camel.support.DefaultComponent;
+import org.apache.camel.support.HealthCheckComponent;
 
 /**
  * The {@code gearman:} component: {@code from("gearman:fn")} makes this process a Gearman worker for {@code fn};
@@ -17,7 +17,7 @@ import org.apache.camel.support.DefaultComponent;
  * shared configuration by the generated {@code GearmanComponentConfigurer}.
  */
 @Component("gearman")
-public class GearmanComponent extends DefaultComponent {
+public class GearmanComponent extends HealthCheckComponent {
 
     @Metadata(label = "advanced",
               description = "Defaults for every endpoint's options; each of its options is also a component option.")

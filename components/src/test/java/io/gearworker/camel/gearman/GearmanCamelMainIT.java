@@ -10,6 +10,8 @@ import java.time.Duration;
 import io.gearworker.camel.gearman.test.Gearman;
 import io.gearworker.camel.gearman.test.GearmandExtension;
 import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.health.HealthCheck;
+import org.apache.camel.health.HealthCheckHelper;
 import org.apache.camel.main.Main;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -28,6 +30,7 @@ class GearmanCamelMainIT {
                 camel.component.gearman.servers = %s
                 camel.component.gearman.concurrent-consumers = 4
                 camel.component.gearman.workerId = main-app-worker
+                camel.health.enabled = true
                 """.formatted(gearmand.servers()));
 
         Main main = new Main();
@@ -35,7 +38,7 @@ class GearmanCamelMainIT {
         main.configure().addRoutesBuilder(new RouteBuilder() {
             @Override
             public void configure() {
-                from("gearman:" + function).transform(simple("hello ${body}"));
+                from("gearman:" + function).routeId("hello").transform(simple("hello ${body}"));
             }
         });
         main.start();
@@ -46,6 +49,13 @@ class GearmanCamelMainIT {
             await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(
                     Gearman.workersOf(gearmand.address(), function)).containsExactly(
                     "main-app-worker", "main-app-worker", "main-app-worker", "main-app-worker"));
+            // with camel.health.enabled, readiness includes the consumer's check ("full": UP checks listed too)
+            await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(
+                    HealthCheckHelper.invokeReadiness(main.getCamelContext(), "full"))
+                    .anySatisfy(r -> {
+                        assertThat(r.getCheck().getId()).isEqualTo("consumer:hello");
+                        assertThat(r.getState()).isEqualTo(HealthCheck.State.UP);
+                    }));
         } finally {
             main.stop();
         }

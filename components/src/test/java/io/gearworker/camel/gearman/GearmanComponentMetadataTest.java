@@ -53,6 +53,9 @@ class GearmanComponentMetadataTest {
         assertThat(section(schema, "componentProperties")).containsKeys(OPTIONS.toArray(String[]::new));
         assertThat(section(schema, "properties")).containsKeys(OPTIONS.toArray(String[]::new))
                 .containsKey("functionName");
+        // the health-check switches of a HealthCheckComponent are component options too
+        assertThat(section(schema, "componentProperties"))
+                .containsKeys("healthCheckConsumerEnabled", "healthCheckProducerEnabled");
     }
 
     @SuppressWarnings("unchecked")
