@@ -8,16 +8,19 @@ import io.gearworker.camel.gearman.protocol.JobPriority;
 import org.apache.camel.Endpoint;
 import org.apache.camel.spi.Metadata;
 import org.apache.camel.spi.annotations.Component;
-import org.apache.camel.support.DefaultComponent;
+import org.apache.camel.support.HealthCheckComponent;
 
 /**
  * The {@code gearman:} component: {@code from("gearman:fn")} makes this process a Gearman worker for {@code fn};
- * {@code to("gearman:fn")} submits jobs. Component-level options are defaults for every endpoint.
+ * {@code to("gearman:fn")} submits jobs. Component-level options are defaults for every endpoint: each option of
+ * {@link GearmanConfiguration} is also a component option ({@code camel.component.gearman.servers=…}), set on the
+ * shared configuration by the generated {@code GearmanComponentConfigurer}.
  */
 @Component("gearman")
-public class GearmanComponent extends DefaultComponent {
+public class GearmanComponent extends HealthCheckComponent {
 
-    @Metadata(description = "Defaults for every endpoint's options.")
+    @Metadata(label = "advanced",
+              description = "Defaults for every endpoint's options; each of its options is also a component option.")
     private GearmanConfiguration configuration = new GearmanConfiguration();
 
     private final List<GearmanJobListener> jobListeners = new CopyOnWriteArrayList<>();
@@ -36,8 +39,8 @@ public class GearmanComponent extends DefaultComponent {
             }
         }
         GearmanEndpoint endpoint = new GearmanEndpoint(uri, this, config);
-        setProperties(config, parameters);   // gearman options
-        setProperties(endpoint, parameters); // Camel's generic endpoint options (bridgeErrorHandler, …)
+        // the generated GearmanEndpointConfigurer sets the gearman options on config and Camel's generic ones
+        setProperties(endpoint, parameters);
         config.validate();
         return endpoint;
     }

@@ -7,6 +7,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.gearworker.camel.gearman.health.GearmanConsumerHealthCheck;
 import io.gearworker.camel.gearman.protocol.AssignedJob;
 import io.gearworker.camel.gearman.protocol.PacketCodec;
 import io.gearworker.camel.gearman.protocol.Packet;
@@ -19,6 +20,8 @@ import org.apache.camel.NoTypeConversionAvailableException;
 import org.apache.camel.Processor;
 import org.apache.camel.ShutdownRunningTask;
 import org.apache.camel.Suspendable;
+import org.apache.camel.health.HealthCheck;
+import org.apache.camel.health.HealthCheckAware;
 import org.apache.camel.spi.ShutdownAware;
 import org.apache.camel.support.DefaultConsumer;
 import org.slf4j.Logger;
@@ -33,7 +36,7 @@ import org.slf4j.LoggerFactory;
  * {@link #getPendingExchangesSize()} (grabs outstanding + jobs not yet acknowledged) up to its timeout. A job still
  * running when the consumer stops is handed back to gearmand by closing its connection.
  */
-public class GearmanConsumer extends DefaultConsumer implements ShutdownAware, Suspendable {
+public class GearmanConsumer extends DefaultConsumer implements ShutdownAware, Suspendable, HealthCheckAware {
 
     private static final Logger LOG = LoggerFactory.getLogger(GearmanConsumer.class);
     private static final byte[] EMPTY = new byte[0];
@@ -46,6 +49,7 @@ public class GearmanConsumer extends DefaultConsumer implements ShutdownAware, S
     private ExecutorService executor;
     private PacketCodec codec;
     private String workerId;
+    private HealthCheck healthCheck;
 
     public GearmanConsumer(GearmanEndpoint endpoint, Processor processor) {
         super(endpoint, processor);
@@ -79,6 +83,22 @@ public class GearmanConsumer extends DefaultConsumer implements ShutdownAware, S
             }
         }
         LOG.info("Gearman worker {} serving '{}' on {} with {} slot(s)", workerId, cfg.getFunctionName(), servers, n);
+        if (healthCheck == null) {
+            GearmanConsumerHealthCheck check = new GearmanConsumerHealthCheck(this, getRouteId());
+            check.setEnabled(getEndpoint().getComponent().isHealthCheckConsumerEnabled());
+            healthCheck = check;
+        }
+    }
+
+    /** Readiness for Camel's {@code consumers} health-check repository (see {@link GearmanConsumerHealthCheck}). */
+    @Override
+    public HealthCheck getHealthCheck() {
+        return healthCheck;
+    }
+
+    @Override
+    public void setHealthCheck(HealthCheck healthCheck) {
+        this.healthCheck = healthCheck;
     }
 
     /** The job budgets of this route: route policies that implement {@link JobAdmission} (e.g. max-jobs). */

@@ -1,9 +1,11 @@
 package io.gearworker.camel.gearman;
 
+import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeoutException;
 
+import io.gearworker.camel.gearman.health.GearmanProducerHealthCheck;
 import io.gearworker.camel.gearman.protocol.GearmanClient;
 import io.gearworker.camel.gearman.protocol.JobRequest;
 import io.gearworker.camel.gearman.protocol.JobResult;
@@ -11,6 +13,8 @@ import org.apache.camel.AsyncCallback;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeTimedOutException;
 import org.apache.camel.Message;
+import org.apache.camel.health.HealthCheckHelper;
+import org.apache.camel.health.WritableHealthCheckRepository;
 import org.apache.camel.support.DefaultAsyncProducer;
 import reactor.core.publisher.Mono;
 
@@ -25,6 +29,8 @@ public class GearmanProducer extends DefaultAsyncProducer {
 
     private GearmanClient client;
     private ExecutorService readers;
+    private WritableHealthCheckRepository healthChecks;
+    private GearmanProducerHealthCheck healthCheck;
 
     public GearmanProducer(GearmanEndpoint endpoint) {
         super(endpoint);
@@ -43,10 +49,34 @@ public class GearmanProducer extends DefaultAsyncProducer {
                 .newCachedThreadPool(this, "GearmanProducer[" + cfg.getFunctionName() + "]");
         client = new GearmanClient(cfg.serverList(), getEndpoint().codec(),
                 Duration.ofMillis(cfg.getConnectTimeout()), readers);
+        healthChecks = HealthCheckHelper.getHealthCheckRepository(getEndpoint().getCamelContext(), "producers",
+                WritableHealthCheckRepository.class);
+        if (healthChecks != null) {
+            healthCheck = new GearmanProducerHealthCheck(this);
+            healthCheck.setEnabled(getEndpoint().getComponent().isHealthCheckProducerEnabled());
+            healthChecks.addHealthCheck(healthCheck);
+        }
+    }
+
+    /**
+     * Succeeds when a connection to one of the servers is open or can be opened now (for health checks).
+     *
+     * @throws IOException naming the servers and the last connection error
+     */
+    public void testConnection() throws IOException {
+        GearmanClient c = client;
+        if (c == null) {
+            throw new IOException("producer is not started");
+        }
+        c.ensureConnected();
     }
 
     @Override
     protected void doStop() throws Exception {
+        if (healthChecks != null && healthCheck != null) {
+            healthChecks.removeHealthCheck(healthCheck);
+            healthCheck = null;
+        }
         if (client != null) {
             client.close();
             client = null;

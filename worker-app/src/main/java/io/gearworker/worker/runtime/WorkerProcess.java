@@ -1,6 +1,7 @@
 package io.gearworker.worker.runtime;
 
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -52,11 +53,9 @@ public final class WorkerProcess {
                 settings.servers(), settings.concurrency(), settings.shutdownTimeout().toMillis());
 
         GearmanComponent gearman = new GearmanComponent();
-        gearman.getConfiguration().setServers(settings.servers());
-        gearman.getConfiguration().setConcurrentConsumers(settings.concurrency());
-        gearman.getConfiguration().setWorkerId(settings.workerId());
         gearman.addJobListener(jobs);
         main.bind("gearman", gearman);
+        configureComponent();
 
         List<RestartPolicySupport> policies = settings.limits().policies();
         policies.forEach(p -> p.setRestartRequest(stop::request));
@@ -137,6 +136,20 @@ public final class WorkerProcess {
         }
         events.exit(reason, jobs.done(), code);
         return code;
+    }
+
+    /**
+     * One configuration path: the run options become {@code camel.component.gearman.*} properties, which win over
+     * application.properties; the component's other options ({@code camel.component.gearman.send-exceptions}, …)
+     * come from application.properties, read from the same place as the {@code gearman.<option>} defaults.
+     */
+    private void configureComponent() {
+        main.addOverrideProperty("camel.component.gearman.servers", settings.servers());
+        main.addOverrideProperty("camel.component.gearman.concurrent-consumers",
+                String.valueOf(settings.concurrency()));
+        main.addOverrideProperty("camel.component.gearman.worker-id", settings.workerId());
+        main.setDefaultPropertyPlaceholderLocation(Files.isReadable(Path.of("application.properties"))
+                ? "file:application.properties" : "classpath:application.properties;optional=true");
     }
 
     private String routesPattern() {

@@ -51,6 +51,22 @@ public final class GearmanClient implements AutoCloseable {
         });
     }
 
+    /**
+     * Returns when a connection to one of the servers is open, opening one if none is.
+     *
+     * @throws IOException when no server can be reached, naming them and the last error
+     */
+    public void ensureConnected() throws IOException {
+        synchronized (this) {
+            for (ClientConnection c : connections) {
+                if (c != null && c.isOpen()) {
+                    return;
+                }
+            }
+        }
+        connection();
+    }
+
     private ClientConnection connection() throws IOException {
         if (closed) {
             throw new IOException("client is closed");
