@@ -96,7 +96,8 @@ public final class WorkerProcess {
             @Override
             public void afterStart(BaseMainSupport m) {
                 if (stop.reason() == null) {
-                    events.ready(ProcessHandle.current().pid(), settings.servers(), functions(m.getCamelContext()));
+                    events.ready(ProcessHandle.current().pid(), EventLog.localHost(), settings.servers(),
+                            functions(m.getCamelContext()));
                 } else {
                     LOG.info("Worker {} was asked to stop ({}) while starting; not ready", settings.workerId(),
                             stop.reason());
