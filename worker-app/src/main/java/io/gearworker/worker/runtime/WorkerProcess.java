@@ -68,9 +68,10 @@ public final class WorkerProcess {
         main.configure().addRoutesBuilder(new RouteBuilder() {
             @Override
             public void configure() {
-                // its own consumer, so its own connection and slot: a control job never waits behind jobs
+                // its own consumer, so its own connection and slot: a control job never waits behind jobs; no error
+                // handler: WorkerControl logs a refusal itself, without the workload (it may hold the secret)
                 from("gearman:" + WorkerControl.functionFor(settings.workerId()) + "?concurrentConsumers=1")
-                        .routeId("control").process(control);
+                        .routeId("control").errorHandler(noErrorHandler()).process(control);
             }
         });
         if (settings.routes() != null) {
