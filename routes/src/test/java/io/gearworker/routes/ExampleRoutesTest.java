@@ -3,6 +3,7 @@ package io.gearworker.routes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 
 import org.apache.camel.CamelContext;
@@ -40,13 +41,24 @@ class ExampleRoutesTest {
         context.stop();
     }
 
-    private Exchange send(String route, String body) {
+    private Exchange send(String route, Object body) {
         return context.createProducerTemplate().request("direct:" + route, e -> e.getMessage().setBody(body));
     }
 
     @Test
     void reverseReversesText() {
-        assertThat(send("reverse", "hello wörld").getMessage().getBody(String.class)).isEqualTo("dlröw olleh");
+        assertThat(send("reverse", "hello world").getMessage().getBody(String.class)).isEqualTo("dlrow olleh");
+    }
+
+    @Test
+    void reverseReversesBytesLikePhpStrrev() {
+        byte[] workload = { (byte) 0xff, (byte) 0xfe, 0x00, (byte) 0x80, 'a', 'b', 'c', (byte) 0xc3 };
+        byte[] result = send("reverse", workload).getMessage().getBody(byte[].class);
+        assertThat(result).containsExactly((byte) 0xc3, 'c', 'b', 'a', (byte) 0x80, 0x00, (byte) 0xfe, (byte) 0xff);
+        // a multi-byte UTF-8 character comes back with its bytes reversed, as from strrev: ö = c3 b6
+        assertThat(send("reverse", "wö".getBytes(StandardCharsets.UTF_8)).getMessage().getBody(byte[].class))
+                .containsExactly((byte) 0xb6, (byte) 0xc3, 'w');
+        assertThat(send("reverse", new byte[0]).getMessage().getBody(byte[].class)).isEmpty();
     }
 
     @Test

@@ -13,6 +13,9 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import io.gearworker.camel.gearman.test.ExternalProcess;
 import io.gearworker.camel.gearman.test.GearmandExtension;
+import io.gearworker.worker.runtime.EventField;
+import io.gearworker.worker.runtime.EventLog;
+import io.gearworker.worker.runtime.EventType;
 import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -54,13 +57,27 @@ class WorkerCommandsIT {
     }
 
     @Test
-    void readyNamesPidServersAndFunctions() {
-        WorkerEvent ready = worker.awaitEvent("ready", LIMIT);
+    void readyNamesPidHostServersAndFunctions() {
+        WorkerEvent ready = worker.awaitEvent(EventType.READY.wireName(), LIMIT);
 
         assertThat(ready.worker()).isEqualTo(worker.workerId());
-        assertThat(ready.field("pid")).isEqualTo(worker.pid());
-        assertThat(ready.field("servers")).isEqualTo(GEARMAND.servers());
-        assertThat(List.of(((String) ready.field("functions")).split(","))).contains("reverse", "sleep");
+        assertThat(ready.field(EventField.PID)).isEqualTo(worker.pid());
+        assertThat(ready.field(EventField.HOST)).isEqualTo(EventLog.localHost());
+        assertThat(ready.field(EventField.SERVERS)).isEqualTo(GEARMAND.servers());
+        assertThat(List.of(((String) ready.field(EventField.FUNCTIONS)).split(","))).contains("reverse", "sleep");
+    }
+
+    @Test
+    void jobEventsNameTheServerAndTheUniqueIdWhenThereIsOne() {
+        String unique = "it-unique-" + System.nanoTime();
+        ExternalProcess.Result withId = submit("-f", "reverse", "--unique-id", unique, "abc");
+        assertThat(withId.exitCode()).as(withId.toString()).isZero();
+        WorkerEvent started = worker.awaitEvent(EventType.JOB_STARTED.wireName(), e -> unique.equals(e.unique()),
+                LIMIT);
+        WorkerEvent ended = worker.awaitEvent(EventType.JOB_ENDED.wireName(), e -> unique.equals(e.unique()), LIMIT);
+        assertThat(started.server()).isEqualTo(GEARMAND.servers());
+        assertThat(ended.server()).isEqualTo(GEARMAND.servers());
+        assertThat(ended.handle()).isEqualTo(started.handle());
     }
 
     @Test

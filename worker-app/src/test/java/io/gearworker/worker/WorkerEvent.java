@@ -9,11 +9,13 @@ import java.util.Map;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import io.gearworker.worker.runtime.EventField;
+import io.gearworker.worker.runtime.EventType;
 
 /**
- * One line of a worker's event log (stdout, JSON lines), as the contract in DESIGN.md names its fields. Fields an
- * event does not carry are {@code null}; every field, including the event-specific ones ({@code pid},
- * {@code servers}, {@code functions}, {@code error}), is also in {@link #fields()}.
+ * One line of a worker's event log (stdout, JSON lines), read with the writer's own names ({@link EventField},
+ * {@link EventType}). Fields an event does not carry are {@code null}; every field, including the event-specific
+ * ones ({@code pid}, {@code host}, {@code servers}, {@code functions}, {@code error}), is also in {@link #fields()}.
  */
 public record WorkerEvent(Instant ts, String worker, String event, String function, String handle, String reason,
         Long jobs, Integer code, Map<String, Object> fields, String line) {
@@ -48,21 +50,23 @@ public record WorkerEvent(Instant ts, String worker, String event, String functi
         } catch (IOException e) {
             throw new IllegalArgumentException("not JSON: " + line + " (" + e.getMessage() + ")", e);
         }
-        for (String required : new String[] { "ts", "worker", "event" }) {
+        for (EventField field : new EventField[] { EventField.TS, EventField.WORKER, EventField.EVENT }) {
+            String required = field.key();
             if (!(fields.get(required) instanceof String)) {
                 throw new IllegalArgumentException("no '" + required + "' string in event: " + line);
             }
         }
         Instant ts;
         try {
-            ts = Instant.parse((String) fields.get("ts"));
+            ts = Instant.parse((String) fields.get(EventField.TS.key()));
         } catch (RuntimeException e) {
             throw new IllegalArgumentException("ts is not an ISO-8601 instant: " + line, e);
         }
-        Long jobs = fields.get("jobs") instanceof Long n ? n : null;
-        Integer code = fields.get("code") instanceof Long n ? Math.toIntExact(n) : null;
-        return new WorkerEvent(ts, (String) fields.get("worker"), (String) fields.get("event"),
-                string(fields, "function"), string(fields, "handle"), string(fields, "reason"), jobs, code,
+        Long jobs = fields.get(EventField.JOBS.key()) instanceof Long n ? n : null;
+        Integer code = fields.get(EventField.CODE.key()) instanceof Long n ? Math.toIntExact(n) : null;
+        return new WorkerEvent(ts, (String) fields.get(EventField.WORKER.key()),
+                (String) fields.get(EventField.EVENT.key()), string(fields, EventField.FUNCTION),
+                string(fields, EventField.HANDLE), string(fields, EventField.REASON), jobs, code,
                 Collections.unmodifiableMap(fields), line);
     }
 
@@ -71,12 +75,31 @@ public record WorkerEvent(Instant ts, String worker, String event, String functi
         return fields.get(name);
     }
 
+    /** A field: String, Long, Double, Boolean, or {@code null} when absent. */
+    public Object field(EventField field) {
+        return fields.get(field.key());
+    }
+
+    /** Job events: the gearmand (host:port) the job came from. */
+    public String server() {
+        return string(fields, EventField.SERVER);
+    }
+
+    /** Job events: the job's unique id, {@code null} when it has none. */
+    public String unique() {
+        return string(fields, EventField.UNIQUE);
+    }
+
     public boolean is(String eventName) {
         return eventName.equals(event);
     }
 
-    private static String string(Map<String, Object> fields, String name) {
-        Object v = fields.get(name);
+    public boolean is(EventType type) {
+        return type.wireName().equals(event);
+    }
+
+    private static String string(Map<String, Object> fields, EventField field) {
+        Object v = fields.get(field.key());
         return v == null ? null : v.toString();
     }
 

@@ -287,6 +287,37 @@ class WorkerRemoteControlIT {
     }
 
     @Test
+    void theSecretNeverReachesAnyLogWhateverTheControlWorkload() {
+        String secret = "Zq81-secret-" + Long.toHexString(System.nanoTime());
+        WorkerProcessHandle w = startWorkers(GEARMAND.servers(), Map.of("GEARMAN_CONTROL_SECRET", secret),
+                "leak").get(0);
+        String control = "_worker_" + w.workerId();
+
+        for (String refused : List.of(secret, "terminate wrong", secret + " extra", "  " + secret + "  ",
+                "quiet " + secret + " extra", "garbage #%&/()=? " + secret, "x".repeat(300))) {
+            ExternalProcess.Result r = gearmanCli(GEARMAND, "-f", control, refused);
+            assertThat(r.exitCode()).as("refused: %s", r).isNotZero();
+        }
+        ExternalProcess.Result status = gearmanCli(GEARMAND, "-f", control, "status " + secret);
+        assertThat(status.exitCode()).as(status.toString()).isZero();
+        w.awaitStderr("Control command 'status' done", LIMIT);
+        assertThat(w.isAlive()).isTrue();
+        assertThat(w.events("stopping")).isEmpty();
+
+        w.signal("TERM");
+        assertThat(w.awaitExit(LIMIT)).as(w.diagnostics()).isZero();
+        String stderr = w.stderr();
+        assertThat(stderr).as("the secret never reaches the log").doesNotContain(secret);
+        assertThat(w.events()).extracting(WorkerEvent::line).as("nor the event log")
+                .noneMatch(line -> line.contains(secret));
+        assertThat(w.stdoutNoise()).isEmpty();
+        assertThat(stderr.lines().filter(l -> l.contains("refused"))).as(stderr).hasSize(7)
+                .allMatch(l -> l.contains(" WARN "));
+        assertThat(stderr).as("no stack trace for a refused command").doesNotContain("\tat ")
+                .doesNotContain(" ERROR ");
+    }
+
+    @Test
     void workersAndTerminateSpanSeveralServers() {
         String s1 = GEARMAND.servers();
         String s2 = GEARMAND_2.servers();
@@ -323,7 +354,7 @@ class WorkerRemoteControlIT {
         ExternalProcess.Result dance = gearmanCli(GEARMAND, "-f", control, "dance");
 
         assertThat(dance.exitCode()).as(dance.toString()).isNotZero();
-        w.awaitStderr("unknown control command 'dance'", LIMIT);
+        w.awaitStderr("refused: unknown command", LIMIT);
         assertThat(w.isAlive()).isTrue();
         assertThat(w.events("stopping")).isEmpty();
         ExternalProcess.Result job = gearmanCli(GEARMAND, "-f", "reverse", "still here");

@@ -2,6 +2,7 @@ package io.gearworker.worker.cli;
 
 import io.gearworker.worker.report.EventLogTail;
 import io.gearworker.worker.report.EventReport;
+import io.gearworker.worker.report.LocalProcesses;
 
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -25,8 +26,13 @@ import sun.misc.Signal;
                        + "started, ended, failed, in flight, run twice, lost; jobLoad; worker exits by reason. A "
                        + "file that does not exist yet counts as empty; a line that is not an event counts as "
                        + "garbled. lost stays 0 while a worker in the logs still runs (in flight carries those "
-                       + "jobs). Exit 0; 2 on a usage error.")
+                       + "jobs); a worker whose process is gone from this host without an exit event counts as "
+                       + "exited (reason killed). --json prints the same figures as one JSON object, for scripts. "
+                       + "Exit 0; 2 on a usage error.")
 public final class ReportCommand implements Callable<Integer> {
+
+    /** A worker whose process is gone from this host counts as exited (killed), so lost becomes final. */
+    private final EventReport.Liveness liveness = new LocalProcesses();
 
     /** ANSI: cursor home, clear screen. */
     private static final String CLEAR = "\033[H\033[2J";
@@ -41,7 +47,10 @@ public final class ReportCommand implements Callable<Integer> {
     @Option(names = "--follow", description = "Refresh every second until interrupted (Ctrl-C).")
     boolean follow;
 
-    @Option(names = "--json", description = "Print the report as one JSON object (per refresh with --follow).")
+    @Option(names = "--json",
+            description = "Print the report as one JSON object (per refresh with --follow): date, started, "
+                          + "ended, failed, inFlight, runTwice, lost, handedBack, jobLoad, workerExits, "
+                          + "workersRunning, exitReasons {reason: n}, garbledLines.")
     boolean json;
 
     @Override
@@ -79,7 +88,8 @@ public final class ReportCommand implements Callable<Integer> {
     }
 
     private void print(PrintStream out, EventLogTail tail, boolean clear) {
-        EventReport.Summary summary = EventReport.summarize(tail.events(), tail.garbledLines(), Instant.now());
+        EventReport.Summary summary = EventReport.summarize(tail.events(), tail.garbledLines(), Instant.now(),
+                liveness);
         LocalDateTime date = LocalDateTime.now();
         String text = json ? summary.json(date) + "\n" : summary.text(date);
         out.print(clear ? CLEAR + text : text);

@@ -1,6 +1,8 @@
 package io.gearworker.worker.report;
 
+import io.gearworker.worker.runtime.EventField;
 import io.gearworker.worker.runtime.EventLog;
+import io.gearworker.worker.runtime.EventType;
 
 import java.io.IOException;
 import java.io.StringWriter;
@@ -33,15 +35,22 @@ import com.fasterxml.jackson.core.JsonToken;
  * parsed with {@link #parse}; {@link #summarize} replays the events of all logs in timestamp order and counts.
  * <p>
  * A worker is known by its {@code worker} id. A <em>life</em> of a worker runs from its first event (normally
- * {@code ready}) to its {@code exit}; a {@code ready} in a life that already had one means the process died
- * without an {@code exit} (kill -9) and a new one started under the same id (supervisord). A job is known by its
- * handle; it is <em>unfinished</em> while its last event is {@code job_started} or {@code job_handed_back}.
+ * {@code ready}) to its {@code exit}. A life ends without an {@code exit} (reason {@code killed}) when a
+ * {@code ready} comes in a life that already had one (the process died, e.g. kill -9, and supervisord started a new
+ * one under the same id), or when its process is gone: its {@code ready} named this host and a pid that no longer
+ * runs ({@link Liveness}).
+ * <p>
+ * A job is known by its function and unique id when it has one (gearmand keeps the unique id across its restarts,
+ * while a persistent queue gives the job a new handle), else by its server and handle. A {@code job_started} for a
+ * job that already ended is another job (a handle of a later gearmand run, or a unique id submitted again): gearmand
+ * never runs a job again once it has processed its result, which is what {@code job_ended} and {@code job_failed}
+ * mean. A job is <em>unfinished</em> while its last event is {@code job_started} or {@code job_handed_back}.
  * <ul>
- * <li>started: {@code job_started} events; ended: distinct handles with {@code job_ended} or {@code job_failed};
- * failed: {@code job_failed} events; run twice: handles with more than one {@code job_started}.</li>
- * <li>in flight: unfinished handles while at least one worker is running; lost: unfinished handles once no worker
- * is running (otherwise 0). So ended + in flight + lost = distinct handles started (a handle ended but never seen
- * started counts in ended only).</li>
+ * <li>started: {@code job_started} events; ended: jobs with {@code job_ended} or {@code job_failed}; failed:
+ * {@code job_failed} events; run twice: jobs with more than one {@code job_started}.</li>
+ * <li>in flight: unfinished jobs while at least one worker is running; lost: unfinished jobs once no worker is
+ * running (otherwise 0). So ended + in flight + lost = jobs started (a job ended but never seen started counts in
+ * ended only).</li>
  * <li>jobLoad: busy job-seconds (start to end or hand-back of each run; to now while running on a live worker)
  * divided by worker-seconds (each life's start to its exit, to its last event when it died, or to now).</li>
  * </ul>
@@ -58,7 +67,23 @@ public final class EventReport {
     }
 
     /** One event-log line; {@code order} keeps the file order of events with equal timestamps. */
-    record Event(Instant ts, String worker, String event, String handle, String reason, long order) {
+    record Event(Instant ts, String worker, EventType type, String function, String handle, String server,
+                 String unique, String reason, Long pid, String host, long order) {
+
+        /** The {@code event} field's name; {@code null} for an event this version does not know. */
+        String event() {
+            return type == null ? null : type.wireName();
+        }
+    }
+
+    /** Tells whether the process a {@code ready} named still runs; {@code true} when it cannot tell. */
+    @FunctionalInterface
+    public interface Liveness {
+
+        /** Nothing is known dead: a life ends only with its exit or the next ready. */
+        Liveness UNKNOWN = (host, pid, ready) -> true;
+
+        boolean alive(String host, long pid, Instant ready);
     }
 
     /** The report's figures. */
@@ -124,15 +149,12 @@ public final class EventReport {
 
     /**
      * Parses one event-log line. Empty when the line is not an event: not one complete JSON object, or without a
-     * parseable {@code ts}, a {@code worker} or an {@code event}, or a job event without a {@code handle}. Never
-     * throws.
+     * parseable {@code ts}, a {@code worker} or an {@code event}, or a job event without a {@code handle};
+     * an event this version does not know has a {@code null} type (the report skips it). Never throws.
      */
     static Optional<Event> parse(String line, long order) {
-        String ts = null;
-        String worker = null;
-        String event = null;
-        String handle = null;
-        String reason = null;
+        Map<String, String> text = new HashMap<>();
+        Long pid = null;
         try (JsonParser p = JSON.createParser(line)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 return Optional.empty();
@@ -143,18 +165,10 @@ public final class EventReport {
                 JsonToken value = p.nextToken();
                 if (value == JsonToken.START_OBJECT || value == JsonToken.START_ARRAY) {
                     p.skipChildren();
-                    continue;
-                }
-                String text = value == JsonToken.VALUE_STRING ? p.getText() : null;
-                switch (name) {
-                    case "ts" -> ts = text;
-                    case "worker" -> worker = text;
-                    case "event" -> event = text;
-                    case "handle" -> handle = text;
-                    case "reason" -> reason = text;
-                    default -> {
-                        // other fields (function, jobs, code, pid, …) are not needed for the report
-                    }
+                } else if (value == JsonToken.VALUE_STRING) {
+                    text.put(name, p.getText());
+                } else if (value == JsonToken.VALUE_NUMBER_INT && EventField.PID.key().equals(name)) {
+                    pid = p.getLongValue();
                 }
             }
             if (t != JsonToken.END_OBJECT || p.nextToken() != null) {
@@ -163,6 +177,10 @@ public final class EventReport {
         } catch (IOException | RuntimeException e) {
             return Optional.empty();
         }
+        String ts = text.get(EventField.TS.key());
+        String worker = text.get(EventField.WORKER.key());
+        String event = text.get(EventField.EVENT.key());
+        String handle = text.get(EventField.HANDLE.key());
         if (ts == null || worker == null || event == null) {
             return Optional.empty();
         }
@@ -170,7 +188,10 @@ public final class EventReport {
             return Optional.empty();
         }
         try {
-            return Optional.of(new Event(Instant.parse(ts), worker, event, handle, reason, order));
+            return Optional.of(new Event(Instant.parse(ts), worker, EventType.named(event).orElse(null),
+                    text.get(EventField.FUNCTION.key()), handle, text.get(EventField.SERVER.key()),
+                    text.get(EventField.UNIQUE.key()), text.get(EventField.REASON.key()), pid,
+                    text.get(EventField.HOST.key()), order));
         } catch (DateTimeParseException e) {
             return Optional.empty();
         }
@@ -178,10 +199,13 @@ public final class EventReport {
 
     private enum JobState { RUNNING, HANDED_BACK, ENDED }
 
+    /** Why a life ended without its own exit event. */
+    static final String KILLED = "killed";
+
     private static final class Life {
         final Instant start;
         Instant end;
-        boolean sawReady;
+        Event ready;
 
         Life(Instant start) {
             this.start = start;
@@ -200,15 +224,31 @@ public final class EventReport {
         Instant startTs;
     }
 
-    /** Replays the events in timestamp order (file order for equal timestamps) and counts; {@code now} ends lives. */
+    /** Jobs by identity: function + unique id when there is one, else server + handle. */
+    private static String identity(Event e) {
+        return e.unique() != null
+                ? "u\0" + e.function() + "\0" + e.unique()
+                : "h\0" + (e.server() != null ? e.server() : "") + "\0" + e.handle();
+    }
+
+    /** {@link #summarize(Collection, long, Instant, Liveness)} knowing no process dead. */
     public static Summary summarize(Collection<Event> events, long garbledLines, Instant now) {
+        return summarize(events, garbledLines, now, Liveness.UNKNOWN);
+    }
+
+    /**
+     * Replays the events in timestamp order (file order for equal timestamps) and counts; {@code now} ends lives
+     * still running, and a life whose process {@code liveness} says is gone ends at its last event.
+     */
+    public static Summary summarize(Collection<Event> events, long garbledLines, Instant now, Liveness liveness) {
         List<Event> sorted = new ArrayList<>(events);
         sorted.sort(Comparator.comparing(Event::ts).thenComparingLong(Event::order));
 
         Map<String, Life> lifeOf = new HashMap<>();
         Map<String, Instant> lastSeen = new HashMap<>();
         List<Life> lives = new ArrayList<>();
-        Map<String, Job> jobs = new HashMap<>();
+        Map<String, Job> current = new HashMap<>();
+        List<Job> jobs = new ArrayList<>();
         SortedMap<String, Long> exitReasons = new TreeMap<>();
         long started = 0;
         long failed = 0;
@@ -217,12 +257,14 @@ public final class EventReport {
         double busySeconds = 0;
 
         for (Event e : sorted) {
-            if (!isKnown(e.event())) {
-                continue;
+            if (e.type() == null) {
+                continue; // an event of a later version
             }
             Life life = lifeOf.get(e.worker());
-            if (life != null && life.running() && "ready".equals(e.event()) && life.sawReady) {
+            if (life != null && life.running() && e.type() == EventType.READY && life.ready != null) {
                 life.end = lastSeen.get(e.worker()); // died without an exit event; a new process took the id
+                exits++;
+                exitReasons.merge(KILLED, 1L, Long::sum);
             }
             if (life == null || !life.running()) {
                 life = new Life(e.ts());
@@ -230,31 +272,41 @@ public final class EventReport {
                 lifeOf.put(e.worker(), life);
             }
             lastSeen.put(e.worker(), e.ts());
-            switch (e.event()) {
-                case "ready" -> life.sawReady = true;
-                case "exit" -> {
+            switch (e.type()) {
+                case READY -> life.ready = e;
+                case EXIT -> {
                     exits++;
                     exitReasons.merge(e.reason() != null ? e.reason() : "unknown", 1L, Long::sum);
                     life.end = e.ts();
                 }
-                case "job_started" -> {
+                case JOB_STARTED -> {
                     started++;
-                    Job job = jobs.computeIfAbsent(e.handle(), h -> new Job());
+                    Job job = current.get(identity(e));
+                    if (job == null || job.state == JobState.ENDED) {
+                        job = new Job(); // gearmand processed the earlier one's result: this is another job
+                        jobs.add(job);
+                        current.put(identity(e), job);
+                    }
                     job.starts++;
                     job.state = JobState.RUNNING;
                     job.life = life;
                     job.startTs = e.ts();
                 }
-                case "job_ended", "job_failed", "job_handed_back" -> {
-                    Job job = jobs.computeIfAbsent(e.handle(), h -> new Job());
+                case JOB_ENDED, JOB_FAILED, JOB_HANDED_BACK -> {
+                    Job job = current.get(identity(e));
+                    if (job == null) {
+                        job = new Job();
+                        jobs.add(job);
+                        current.put(identity(e), job);
+                    }
                     if (job.state == JobState.RUNNING) {
                         busySeconds += seconds(job.startTs, e.ts());
                     }
-                    if ("job_handed_back".equals(e.event())) {
+                    if (e.type() == EventType.JOB_HANDED_BACK) {
                         handedBack++;
                         job.state = JobState.HANDED_BACK;
                     } else {
-                        failed += "job_failed".equals(e.event()) ? 1 : 0;
+                        failed += e.type() == EventType.JOB_FAILED ? 1 : 0;
                         job.state = JobState.ENDED;
                         job.everEnded = true;
                     }
@@ -262,6 +314,16 @@ public final class EventReport {
                 default -> {
                     // stopping: only marks the worker as alive
                 }
+            }
+        }
+        for (Map.Entry<String, Life> e : lifeOf.entrySet()) {
+            Life life = e.getValue();
+            Event ready = life.ready;
+            if (life.running() && ready != null && ready.pid() != null && ready.host() != null
+                && !liveness.alive(ready.host(), ready.pid(), ready.ts())) {
+                life.end = lastSeen.get(e.getKey()); // its process is gone without an exit event
+                exits++;
+                exitReasons.merge(KILLED, 1L, Long::sum);
             }
         }
 
@@ -273,7 +335,7 @@ public final class EventReport {
         long ended = 0;
         long runTwice = 0;
         long unfinished = 0;
-        for (Job job : jobs.values()) {
+        for (Job job : jobs) {
             ended += job.everEnded ? 1 : 0;
             runTwice += job.starts > 1 ? 1 : 0;
             if (job.state != JobState.ENDED && job.starts > 0) {
@@ -286,13 +348,6 @@ public final class EventReport {
         double jobLoad = workerSeconds > 0 ? busySeconds / workerSeconds : 0;
         return new Summary(started, ended, failed, running > 0 ? unfinished : 0, runTwice,
                 running > 0 ? 0 : unfinished, handedBack, jobLoad, exits, running, exitReasons, garbledLines);
-    }
-
-    private static boolean isKnown(String event) {
-        return switch (event) {
-            case "ready", "job_started", "job_ended", "job_failed", "job_handed_back", "stopping", "exit" -> true;
-            default -> false;
-        };
     }
 
     private static double seconds(Instant from, Instant to) {

@@ -4,7 +4,10 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.time.Instant;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Clock;
+import java.util.EnumMap;
 import java.util.Map;
 
 import com.fasterxml.jackson.core.JsonFactory;
@@ -12,64 +15,100 @@ import com.fasterxml.jackson.core.JsonGenerator;
 
 /**
  * The worker's lifecycle events, one JSON object per line on stdout (the contract scripts and the report read):
- * {@code ts}, {@code worker}, {@code event} and, where they apply, {@code function}, {@code handle},
- * {@code reason}, {@code jobs}, {@code code}. Each line is written and flushed whole, so a kill -9 never leaves
- * half a line.
+ * {@code ts}, {@code worker}, {@code event} and the fields the event carries, in {@link EventField} order. Each
+ * line is written and flushed whole, so a kill -9 never leaves half a line.
  */
 public final class EventLog {
 
     private static final JsonFactory JSON = new JsonFactory();
 
+    /** A job as its events name it: {@code unique} is {@code null} (and not written) when the job has none. */
+    public record Job(String function, String handle, String server, String unique) {
+    }
+
     private final OutputStream out;
     private final String worker;
+    private final Clock clock;
 
     public EventLog(OutputStream out, String worker) {
+        this(out, worker, Clock.systemUTC());
+    }
+
+    EventLog(OutputStream out, String worker, Clock clock) {
         this.out = out;
         this.worker = worker;
+        this.clock = clock;
     }
 
-    public void ready(long pid, String servers, String functions) {
-        write("ready", Map.of("pid", pid, "servers", servers, "functions", functions));
+    /** This machine's host name, as {@code ready} writes it and the report compares it; {@code localhost} if unknown. */
+    public static String localHost() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            return "localhost";
+        }
     }
 
-    public void jobStarted(String function, String handle) {
-        write("job_started", Map.of("function", function, "handle", handle));
+    public void ready(long pid, String host, String servers, String functions) {
+        write(EventType.READY, fields(EventField.PID, pid, EventField.HOST, host, EventField.SERVERS, servers,
+                EventField.FUNCTIONS, functions));
     }
 
-    public void jobEnded(String function, String handle) {
-        write("job_ended", Map.of("function", function, "handle", handle));
+    public void jobStarted(Job job) {
+        write(EventType.JOB_STARTED, jobFields(job));
     }
 
-    public void jobFailed(String function, String handle, String error) {
-        write("job_failed", Map.of("function", function, "handle", handle, "error", error));
+    public void jobEnded(Job job) {
+        write(EventType.JOB_ENDED, jobFields(job));
     }
 
-    public void jobHandedBack(String function, String handle, String why) {
-        write("job_handed_back", Map.of("function", function, "handle", handle, "error", why));
+    public void jobFailed(Job job, String error) {
+        Map<EventField, Object> f = jobFields(job);
+        f.put(EventField.ERROR, error);
+        write(EventType.JOB_FAILED, f);
+    }
+
+    public void jobHandedBack(Job job, String why) {
+        Map<EventField, Object> f = jobFields(job);
+        f.put(EventField.ERROR, why);
+        write(EventType.JOB_HANDED_BACK, f);
     }
 
     public void stopping(String reason, long jobs) {
-        write("stopping", Map.of("reason", reason, "jobs", jobs));
+        write(EventType.STOPPING, fields(EventField.REASON, reason, EventField.JOBS, jobs));
     }
 
     public void exit(String reason, long jobs, int code) {
-        write("exit", Map.of("reason", reason, "jobs", jobs, "code", code));
+        write(EventType.EXIT, fields(EventField.REASON, reason, EventField.JOBS, jobs, EventField.CODE, code));
     }
 
-    private void write(String event, Map<String, Object> fields) {
-        ByteArrayOutputStream line = new ByteArrayOutputStream(160);
+    private static Map<EventField, Object> jobFields(Job job) {
+        return fields(EventField.FUNCTION, job.function(), EventField.HANDLE, job.handle(), EventField.SERVER,
+                job.server(), EventField.UNIQUE, job.unique());
+    }
+
+    private static Map<EventField, Object> fields(Object... keyValues) {
+        Map<EventField, Object> fields = new EnumMap<>(EventField.class);
+        for (int i = 0; i < keyValues.length; i += 2) {
+            if (keyValues[i + 1] != null) {
+                fields.put((EventField) keyValues[i], keyValues[i + 1]);
+            }
+        }
+        return fields;
+    }
+
+    private void write(EventType event, Map<EventField, Object> fields) {
+        ByteArrayOutputStream line = new ByteArrayOutputStream(200);
         try (JsonGenerator g = JSON.createGenerator(line)) {
             g.writeStartObject();
-            g.writeStringField("ts", Instant.now().toString());
-            g.writeStringField("worker", worker);
-            g.writeStringField("event", event);
-            for (String key : new String[] { "function", "handle", "reason", "jobs", "code", "pid", "servers",
-                    "functions", "error" }) {
-                Object v = fields.get(key);
-                if (v instanceof Number n) {
-                    g.writeNumberField(key, n.longValue());
-                } else if (v != null) {
-                    g.writeStringField(key, v.toString());
+            g.writeStringField(EventField.TS.key(), clock.instant().toString());
+            g.writeStringField(EventField.WORKER.key(), worker);
+            g.writeStringField(EventField.EVENT.key(), event.wireName());
+            for (Map.Entry<EventField, Object> f : fields.entrySet()) { // EnumMap: in EventField order
+                if (f.getValue() instanceof Number n) {
+                    g.writeNumberField(f.getKey().key(), n.longValue());
+                } else {
+                    g.writeStringField(f.getKey().key(), f.getValue().toString());
                 }
             }
             g.writeEndObject();

@@ -42,16 +42,17 @@ public final class JobCounter implements GearmanJobListener {
         if (isControl(job)) {
             return;
         }
-        events.jobStarted(job.function(), job.handle());
+        events.jobStarted(ref(job));
     }
 
+    /** gearmand has evidently processed the result (the component tells only then): {@code job_ended}. */
     @Override
     public void jobCompleted(GearmanJob job) {
         if (isControl(job)) {
             return;
         }
         done.incrementAndGet();
-        events.jobEnded(job.function(), job.handle());
+        events.jobEnded(ref(job));
     }
 
     @Override
@@ -60,9 +61,10 @@ public final class JobCounter implements GearmanJobListener {
             return;
         }
         done.incrementAndGet();
-        events.jobFailed(job.function(), job.handle(), String.valueOf(cause.getMessage()));
+        events.jobFailed(ref(job), String.valueOf(cause.getMessage()));
     }
 
+    /** The connection closed before gearmand evidently had the result, which may not have arrived. */
     @Override
     public void jobHandedBack(GearmanJob job, String reason) {
         if (isControl(job)) {
@@ -71,7 +73,13 @@ public final class JobCounter implements GearmanJobListener {
         if (stopping) {
             handedBack.incrementAndGet();
         }
-        events.jobHandedBack(job.function(), job.handle(), reason);
+        events.jobHandedBack(ref(job), reason);
+    }
+
+    /** The job as its events name it: the server it came from, and its unique id when it has one. */
+    static EventLog.Job ref(GearmanJob job) {
+        String unique = job.uniqueId() == null || job.uniqueId().isEmpty() ? null : job.uniqueId();
+        return new EventLog.Job(job.function(), job.handle(), String.valueOf(job.server()), unique);
     }
 
     private static boolean isControl(GearmanJob job) {

@@ -26,8 +26,9 @@ import org.slf4j.LoggerFactory;
  * The worker's control function {@code _worker_<id>} (the seed's naming): {@code terminate} drains and exits,
  * {@code status} answers a JSON summary, {@code quiet} stops grabbing while staying connected, {@code resume}
  * grabs again (refused once the worker is stopping). With a control secret set, every command must carry it
- * ({@code terminate <secret>}); it is compared in constant time and never logged. A refused or unknown command
- * fails the control job (WORK_FAIL).
+ * ({@code terminate <secret>}); it is compared in constant time and never logged: no log line or error quotes
+ * the workload, whatever it holds. A refused or unknown command fails the control job (WORK_FAIL) with one
+ * warning line and no stack trace.
  */
 public final class WorkerControl implements Processor {
 
@@ -60,20 +61,37 @@ public final class WorkerControl implements Processor {
 
     @Override
     public void process(Exchange exchange) throws Exception {
+        // the workload may hold the secret anywhere (a client that put it first, or sent it alone): no log line
+        // and no exception message ever quotes the workload, only a command known to be one
         String workload = exchange.getMessage().getBody(String.class);
         String[] parts = (workload == null ? "" : workload.trim()).split("\\s+", 2);
         String command = parts[0];
         if (!COMMANDS.contains(command)) {
-            throw new IllegalArgumentException("unknown control command '" + command + "'; known: "
-                                               + String.join(", ", COMMANDS));
+            LOG.warn("Control command refused: unknown command ({} characters); known: {}",
+                    workload == null ? 0 : workload.length(), String.join(", ", COMMANDS));
+            throw new RefusedCommandException("unknown control command; known: " + String.join(", ", COMMANDS));
         }
         if (secret != null && !MessageDigest.isEqual(secret,
                 (parts.length > 1 ? parts[1] : "").getBytes(StandardCharsets.UTF_8))) {
             LOG.warn("Control command '{}' refused: wrong or missing secret", command);
-            throw new SecurityException("control command '" + command + "' refused: wrong or missing secret");
+            throw new RefusedCommandException("control command '" + command + "' refused: wrong or missing secret");
         }
-        CamelContext context = exchange.getContext();
-        String reply = switch (command) {
+        String reply;
+        try {
+            reply = answer(exchange.getContext(), command);
+        } catch (RefusedCommandException e) {
+            throw e;
+        } catch (Exception e) {
+            // the control route has no error handler to log it; the message never holds the workload
+            LOG.warn("Control command '{}' failed: {}", command, e.toString());
+            throw e;
+        }
+        LOG.info("Control command '{}' done", command);
+        exchange.getMessage().setBody(reply);
+    }
+
+    private String answer(CamelContext context, String command) throws Exception {
+        return switch (command) {
             case "terminate" -> {
                 stop.request("terminate");
                 yield "terminating " + settings.workerId() + " pid " + ProcessHandle.current().pid();
@@ -85,15 +103,13 @@ public final class WorkerControl implements Processor {
             case "resume" -> {
                 if (!setGrabbing(context, true)) {
                     LOG.warn("Control command 'resume' refused: stopping ({})", stop.reason());
-                    throw new IllegalStateException("control command 'resume' refused: worker "
-                                                    + settings.workerId() + " is stopping (" + stop.reason() + ")");
+                    throw new RefusedCommandException("control command 'resume' refused: worker "
+                                                      + settings.workerId() + " is stopping (" + stop.reason() + ")");
                 }
                 yield "resumed " + settings.workerId();
             }
             default -> status(context);
         };
-        LOG.info("Control command '{}' done", command);
-        exchange.getMessage().setBody(reply);
     }
 
     /**
@@ -111,6 +127,18 @@ public final class WorkerControl implements Processor {
             }
             quiet = !grab;
         });
+    }
+
+    /**
+     * A control command refused (unknown, wrong secret, resume while stopping): the job fails (WORK_FAIL) and the
+     * warning above is its only log line. No stack trace: it carries no cause, and the control route has no error
+     * handler that would log one.
+     */
+    static final class RefusedCommandException extends Exception {
+
+        RefusedCommandException(String message) {
+            super(message, null, false, false);
+        }
     }
 
     static List<GearmanConsumer> jobConsumers(CamelContext context) {

@@ -67,9 +67,10 @@ public final class WorkerProcess {
         main.configure().addRoutesBuilder(new RouteBuilder() {
             @Override
             public void configure() {
-                // its own consumer, so its own connection and slot: a control job never waits behind jobs
+                // its own consumer, so its own connection and slot: a control job never waits behind jobs; no error
+                // handler: WorkerControl logs a refusal itself, without the workload (it may hold the secret)
                 from("gearman:" + WorkerControl.functionFor(settings.workerId()) + "?concurrentConsumers=1")
-                        .routeId("control").process(control);
+                        .routeId("control").errorHandler(noErrorHandler()).process(control);
             }
         });
         if (settings.routes() != null) {
@@ -95,7 +96,8 @@ public final class WorkerProcess {
             @Override
             public void afterStart(BaseMainSupport m) {
                 if (stop.reason() == null) {
-                    events.ready(ProcessHandle.current().pid(), settings.servers(), functions(m.getCamelContext()));
+                    events.ready(ProcessHandle.current().pid(), EventLog.localHost(), settings.servers(),
+                            functions(m.getCamelContext()));
                 } else {
                     LOG.info("Worker {} was asked to stop ({}) while starting; not ready", settings.workerId(),
                             stop.reason());

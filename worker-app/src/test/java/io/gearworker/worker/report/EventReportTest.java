@@ -45,6 +45,17 @@ class EventReportTest {
             return add(at, w, "ready", "\"pid\":42,\"servers\":\"127.0.0.1:4730\",\"functions\":\"reverse\"");
         }
 
+        Log ready(double at, String w, String host, long pid) {
+            return add(at, w, "ready", "\"pid\":" + pid + ",\"host\":\"" + host
+                                       + "\",\"servers\":\"127.0.0.1:4730\",\"functions\":\"reverse\"");
+        }
+
+        /** A job event as workers write it now: with the server, and the unique id when not null. */
+        Log job(double at, String w, String event, String server, String handle, String unique) {
+            return add(at, w, event, "\"function\":\"sleep\",\"handle\":\"" + handle + "\",\"server\":\""
+                                     + server + "\"" + (unique == null ? "" : ",\"unique\":\"" + unique + "\""));
+        }
+
         Log started(double at, String w, String handle) {
             return add(at, w, "job_started", "\"function\":\"reverse\",\"handle\":\"" + handle + "\"");
         }
@@ -77,6 +88,10 @@ class EventReportTest {
         }
 
         Summary summary(double nowSeconds) {
+            return summary(nowSeconds, EventReport.Liveness.UNKNOWN);
+        }
+
+        Summary summary(double nowSeconds, EventReport.Liveness liveness) {
             List<Event> events = new ArrayList<>();
             long garbled = 0;
             long order = 0;
@@ -88,7 +103,7 @@ class EventReportTest {
                     garbled++;
                 }
             }
-            return EventReport.summarize(events, garbled, T0.plusNanos((long) (nowSeconds * 1e9)));
+            return EventReport.summarize(events, garbled, T0.plusNanos((long) (nowSeconds * 1e9)), liveness);
         }
     }
 
@@ -183,9 +198,87 @@ class EventReportTest {
         assertThat(s.workersRunning()).isZero();
         assertThat(s.lost()).isZero();
         assertThat(s.runTwice()).isEqualTo(1);
-        assertThat(s.workerExits()).isEqualTo(1);
+        assertThat(s.workerExits()).isEqualTo(2);
+        assertThat(s.exitReasons()).containsExactly(Map.entry("killed", 1L), Map.entry("sigterm", 1L));
         // lives: 0..1 (died; last event at 1) and 3..5 = 3 s; busy: only the finished run, 0.5 s
         assertThat(s.jobLoad()).isCloseTo(0.5 / 3, org.assertj.core.api.Assertions.within(1e-9));
+    }
+
+    @Test
+    void aWorkerWhoseProcessIsGoneFromThisHostExitedKilledSoLostIsFinal() {
+        Log log = new Log()
+                .ready(0, "w1", "vm", 101).ready(0, "w2", "vm", 102)
+                .job(1, "w1", "job_started", "127.0.0.1:4730", "H:vm:1", null) // then kill -9: no end, no exit
+                .job(1, "w2", "job_started", "127.0.0.1:4730", "H:vm:2", null)
+                .job(2, "w2", "job_ended", "127.0.0.1:4730", "H:vm:2", null)
+                .exit(3, "w2", "sigterm", 0);
+        Summary unknown = log.summary(60);
+        assertThat(unknown.workersRunning()).as("nothing says w1 is gone").isEqualTo(1);
+        assertThat(unknown.lost()).isZero();
+        assertThat(unknown.inFlight()).isEqualTo(1);
+
+        Summary s = log.summary(60, (host, pid, ready) -> !(host.equals("vm") && pid == 101));
+        assertThat(s.workersRunning()).isZero();
+        assertThat(s.lost()).isEqualTo(1);
+        assertThat(s.inFlight()).isZero();
+        assertThat(s.workerExits()).isEqualTo(2);
+        assertThat(s.exitReasons()).containsExactly(Map.entry("killed", 1L), Map.entry("sigterm", 1L));
+        // w1's life ends at its last event (1 s), not now: worker-seconds 1 + 3, busy 0 (dead run) + 1
+        assertThat(s.jobLoad()).isCloseTo(1.0 / 4, org.assertj.core.api.Assertions.within(1e-9));
+    }
+
+    @Test
+    void jobsAreKeyedByServerAndHandle() {
+        Summary s = new Log()
+                .ready(0, "w1")
+                // the same handle from two gearmand servers: two jobs
+                .job(1, "w1", "job_started", "127.0.0.1:4730", "H:vm:1", null)
+                .job(1, "w1", "job_started", "127.0.0.1:4731", "H:vm:1", null)
+                .job(2, "w1", "job_ended", "127.0.0.1:4730", "H:vm:1", null)
+                .job(2, "w1", "job_ended", "127.0.0.1:4731", "H:vm:1", null)
+                // gearmand restarted: its handles start again at 1, and H:vm:1 is another job
+                .job(5, "w1", "job_started", "127.0.0.1:4730", "H:vm:1", null)
+                .job(6, "w1", "job_ended", "127.0.0.1:4730", "H:vm:1", null)
+                .exit(7, "w1", "sigterm", 0)
+                .summary(60);
+        assertThat(s.started()).isEqualTo(3);
+        assertThat(s.ended()).isEqualTo(3);
+        assertThat(s.runTwice()).isZero();
+        assertThat(s.lost()).isZero();
+    }
+
+    @Test
+    void aJobWithAUniqueIdIsOneJobAcrossAGearmandRestartThatGaveItAnotherHandle() {
+        Summary s = new Log()
+                .ready(0, "w1")
+                .job(1, "w1", "job_started", "127.0.0.1:4730", "H:vm:1", "run-a")
+                .job(2, "w1", "job_handed_back", "127.0.0.1:4730", "H:vm:1", "run-a") // gearmand went away
+                // back with its persistent queue: run-a is H:vm:7 now, and H:vm:1 is another job (run-b)
+                .job(3, "w1", "job_started", "127.0.0.1:4730", "H:vm:1", "run-b")
+                .job(3, "w1", "job_started", "127.0.0.1:4730", "H:vm:7", "run-a")
+                .job(4, "w1", "job_ended", "127.0.0.1:4730", "H:vm:1", "run-b")
+                .job(4, "w1", "job_ended", "127.0.0.1:4730", "H:vm:7", "run-a")
+                .exit(5, "w1", "sigterm", 0)
+                .summary(60);
+        assertThat(s.started()).isEqualTo(3);
+        assertThat(s.ended()).isEqualTo(2);
+        assertThat(s.runTwice()).as("run-a ran twice").isEqualTo(1);
+        assertThat(s.lost()).isZero();
+        assertThat(s.handedBack()).isEqualTo(1);
+    }
+
+    @Test
+    void aUniqueIdSubmittedAgainAfterItsJobEndedIsAnotherJob() {
+        Summary s = new Log()
+                .ready(0, "w1")
+                .job(1, "w1", "job_started", "127.0.0.1:4730", "H:vm:1", "nightly")
+                .job(2, "w1", "job_ended", "127.0.0.1:4730", "H:vm:1", "nightly")
+                .job(3, "w1", "job_started", "127.0.0.1:4730", "H:vm:2", "nightly")
+                .job(4, "w1", "job_ended", "127.0.0.1:4730", "H:vm:2", "nightly")
+                .exit(5, "w1", "sigterm", 0)
+                .summary(60);
+        assertThat(s.ended()).isEqualTo(2);
+        assertThat(s.runTwice()).isZero();
     }
 
     @Test

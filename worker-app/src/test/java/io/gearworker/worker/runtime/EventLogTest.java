@@ -1,0 +1,77 @@
+package io.gearworker.worker.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Arrays;
+
+import org.junit.jupiter.api.Test;
+
+/** Golden lines: the exact format of every event (field names and order) that scripts and people read. */
+class EventLogTest {
+
+    private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-12-03T09:30:00.123456789Z"), ZoneOffset.UTC);
+    private static final String PREFIX = "{\"ts\":\"2026-12-03T09:30:00.123456789Z\",\"worker\":\"w-1\",\"event\":";
+
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final EventLog log = new EventLog(out, "w-1", CLOCK);
+    private final EventLog.Job job = new EventLog.Job("sleep", "H:vm:4", "127.0.0.1:4730", "run-7");
+    private final EventLog.Job noUnique = new EventLog.Job("reverse", "H:vm:5", "127.0.0.1:4731", null);
+
+    private String[] lines() {
+        String text = out.toString(StandardCharsets.UTF_8);
+        assertThat(text).endsWith("\n");
+        return text.split("\n");
+    }
+
+    @Test
+    void everyEventHasItsExactLine() {
+        log.ready(4242, "vm", "127.0.0.1:4730,127.0.0.1:4731", "reverse,sleep");
+        log.jobStarted(job);
+        log.jobEnded(job);
+        log.jobStarted(noUnique);
+        log.jobFailed(noUnique, "boom");
+        log.jobHandedBack(job, "connection to gearmand lost: reset; the result may not have arrived");
+        log.stopping("sigterm", 3);
+        log.exit("sigterm", 4, 0);
+
+        assertThat(lines()).containsExactly(
+                PREFIX + "\"ready\",\"pid\":4242,\"host\":\"vm\",\"servers\":\"127.0.0.1:4730,127.0.0.1:4731\","
+                + "\"functions\":\"reverse,sleep\"}",
+                PREFIX + "\"job_started\",\"function\":\"sleep\",\"handle\":\"H:vm:4\",\"server\":\"127.0.0.1:4730\","
+                + "\"unique\":\"run-7\"}",
+                PREFIX + "\"job_ended\",\"function\":\"sleep\",\"handle\":\"H:vm:4\",\"server\":\"127.0.0.1:4730\","
+                + "\"unique\":\"run-7\"}",
+                PREFIX + "\"job_started\",\"function\":\"reverse\",\"handle\":\"H:vm:5\","
+                + "\"server\":\"127.0.0.1:4731\"}",
+                PREFIX + "\"job_failed\",\"function\":\"reverse\",\"handle\":\"H:vm:5\",\"server\":\"127.0.0.1:4731\","
+                + "\"error\":\"boom\"}",
+                PREFIX + "\"job_handed_back\",\"function\":\"sleep\",\"handle\":\"H:vm:4\","
+                + "\"server\":\"127.0.0.1:4730\",\"unique\":\"run-7\","
+                + "\"error\":\"connection to gearmand lost: reset; the result may not have arrived\"}",
+                PREFIX + "\"stopping\",\"reason\":\"sigterm\",\"jobs\":3}",
+                PREFIX + "\"exit\",\"reason\":\"sigterm\",\"jobs\":4,\"code\":0}");
+    }
+
+    @Test
+    void theEventNamesAndFieldKeysAreTheContractsOwn() {
+        assertThat(Arrays.stream(EventType.values()).map(EventType::wireName)).containsExactly("ready",
+                "job_started", "job_ended", "job_failed", "job_handed_back", "stopping", "exit");
+        assertThat(Arrays.stream(EventField.values()).map(EventField::key)).containsExactly("ts", "worker", "event",
+                "function", "handle", "server", "unique", "reason", "jobs", "code", "pid", "host", "servers",
+                "functions", "error");
+        assertThat(EventType.named("job_handed_back")).contains(EventType.JOB_HANDED_BACK);
+        assertThat(EventType.named("future_event")).isEmpty();
+    }
+
+    @Test
+    void textIsEscapedSoALineStaysOneLine() {
+        log.jobFailed(noUnique, "line one\nline \"two\"");
+        assertThat(lines()).containsExactly(PREFIX + "\"job_failed\",\"function\":\"reverse\",\"handle\":\"H:vm:5\","
+                + "\"server\":\"127.0.0.1:4731\",\"error\":\"line one\\nline \\\"two\\\"\"}");
+    }
+}
