@@ -38,8 +38,13 @@ class WorkerRouteDiscoveryIT {
         try (WorkerProcessHandle worker = WorkerProcessHandle.builder(GEARMAND.servers()).start()) {
             WorkerEvent ready = worker.awaitEvent("ready", LIMIT);
 
-            assertThat(List.of(((String) ready.field("functions")).split(","))).contains("reverse", "sleep");
+            assertThat(List.of(((String) ready.field("functions")).split(",")))
+                    .contains("reverse", "sleep", "invoice-total");
             assertThat(Gearman.call(GEARMAND.address(), "reverse", "found", LIMIT)).isEqualTo("dnuof");
+            // the example route lives in a sub-package, and nothing in worker-app names it
+            assertThat(Gearman.call(GEARMAND.address(), "invoice-total",
+                    "{\"items\":[{\"sku\":\"a\",\"qty\":3,\"price\":\"0.10\"}],\"currency\":\"EUR\"}", LIMIT))
+                    .isEqualTo("{\"currency\":\"EUR\",\"items\":1,\"total\":\"0.30\"}");
             worker.signal("TERM");
             assertThat(worker.awaitExit(LIMIT)).as(worker.diagnostics()).isZero();
         }
