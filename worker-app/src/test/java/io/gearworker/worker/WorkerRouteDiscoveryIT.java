@@ -51,6 +51,18 @@ class WorkerRouteDiscoveryIT {
     }
 
     @Test
+    void theEnvironmentNarrowsTheScanToOnePackage() {
+        try (WorkerProcessHandle worker = WorkerProcessHandle.builder(GEARMAND.servers())
+                .env("GEARMAN_ROUTES_PACKAGE", "io.gearworker.routes.invoice").start()) {
+            WorkerEvent ready = worker.awaitEvent("ready", LIMIT);
+
+            assertThat(ready.field("functions")).isEqualTo("invoice-total");
+            worker.signal("TERM");
+            assertThat(worker.awaitExit(LIMIT)).as(worker.diagnostics()).isZero();
+        }
+    }
+
+    @Test
     void aPackageOfAnotherJarOnTheClassPathIsServedWithoutItsHelpers() throws IOException {
         // a team's jar beside the worker: here the test classes, with the worker jar (and its lib/) on -cp
         String classPath = WorkerCli.jar() + ":" + Path.of("target", "test-classes").toAbsolutePath();
