@@ -7,7 +7,10 @@ import io.gearworker.worker.runtime.WorkerSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.regex.Pattern;
 
 import io.gearworker.camel.gearman.GearmanEndpoint;
 import io.gearworker.camel.gearman.protocol.ServerAddress;
@@ -23,6 +26,9 @@ import picocli.CommandLine.Spec;
                        + "application.properties; the command line wins.")
 public final class RunCommand implements Callable<Integer> {
 
+    private static final String JAVA_IDENTIFIER = "\\p{javaJavaIdentifierStart}\\p{javaJavaIdentifierPart}*";
+    private static final Pattern JAVA_PACKAGE = Pattern.compile(JAVA_IDENTIFIER + "(\\." + JAVA_IDENTIFIER + ")*");
+
     @Spec
     CommandSpec spec;
 
@@ -37,6 +43,11 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--routes", paramLabel = "file|dir",
             description = "Extra YAML routes: a file, or a directory of *.yaml / *.yml files.")
     Path routes;
+
+    @Option(names = "--routes-package", defaultValue = WorkerProcess.DEFAULT_ROUTES_PACKAGE, paramLabel = "PKG[,PKG…]",
+            description = "Java packages (and their sub-packages) whose RouteBuilder classes are the job routes"
+                          + " (default: ${DEFAULT-VALUE}).")
+    String routesPackage;
 
     @Option(names = "--concurrency", defaultValue = "1", paramLabel = "N",
             description = "Job slots: jobs run at once, across all servers (default: ${DEFAULT-VALUE}).")
@@ -92,6 +103,7 @@ public final class RunCommand implements Callable<Integer> {
         if (routes != null && !Files.exists(routes)) {
             throw usage("--routes " + routes + ": no such file or directory");
         }
+        String packages = validatedPackages();
         if (shutdownTimeout.isZero() || shutdownTimeout.isNegative()) {
             throw usage("--shutdown-timeout must be > 0, e.g. 500ms, 30s, 2m");
         }
@@ -108,8 +120,24 @@ public final class RunCommand implements Callable<Integer> {
             throw usage("--max-memory must be > 0, e.g. 512m");
         }
         String id = workerId != null ? workerId : GearmanEndpoint.defaultWorkerId();
-        return new WorkerSettings(servers, id, routes, concurrency, shutdownTimeout,
+        return new WorkerSettings(servers, id, routes, packages, concurrency, shutdownTimeout,
                 new RestartLimits(maxJobs, maxJobsJitter, maxLifetime, jitter, maxMemory), controlSecret);
+    }
+
+    /** The packages to scan, each a Java package name that is on the class path; comma-separated, trimmed. */
+    private String validatedPackages() {
+        List<String> packages = Arrays.stream(routesPackage.split(",")).map(String::trim).toList();
+        for (String pkg : packages) {
+            if (!JAVA_PACKAGE.matcher(pkg).matches()) {
+                throw usage("--routes-package '" + routesPackage + "': '" + pkg + "' is not a Java package name;"
+                            + " expected PKG[,PKG…], e.g. " + WorkerProcess.DEFAULT_ROUTES_PACKAGE);
+            }
+            // Camel's package scan looks the package up the same way: not found here, no route found there
+            if (getClass().getClassLoader().getResource(pkg.replace('.', '/')) == null) {
+                throw usage("--routes-package " + pkg + ": no such package on the class path");
+            }
+        }
+        return String.join(",", packages);
     }
 
     private ParameterException usage(String message) {

@@ -8,8 +8,6 @@ import java.util.stream.Collectors;
 
 import io.gearworker.camel.gearman.GearmanComponent;
 import io.gearworker.camel.gearman.policy.RestartPolicySupport;
-import io.gearworker.routes.ReverseRoute;
-import io.gearworker.routes.SleepRoute;
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.main.BaseMainSupport;
@@ -31,6 +29,9 @@ public final class WorkerProcess {
     static final int EXIT_ERROR = 1;
     static final int EXIT_CONFIG = 2;
     static final int EXIT_HANDED_BACK = 3;
+
+    /** The routes module's package: its RouteBuilders (and those of its sub-packages) are the job routes. */
+    public static final String DEFAULT_ROUTES_PACKAGE = "io.gearworker.routes";
 
     private static final Logger LOG = LoggerFactory.getLogger(WorkerProcess.class);
 
@@ -61,8 +62,9 @@ public final class WorkerProcess {
         policies.forEach(p -> p.setRestartRequest(stop::request));
 
         main.configure().setJmxEnabled(false);
-        main.configure().addRoutesBuilder(new ReverseRoute());
-        main.configure().addRoutesBuilder(new SleepRoute());
+        // job routes: every top-level concrete RouteBuilder in the packages (camel-main's package scan skips
+        // abstract classes); nested and anonymous classes ($ in the name) are helpers, never discovered
+        main.configure().withBasePackageScan(settings.routesPackage()).withJavaRoutesExcludePattern("**/*$*");
         WorkerControl control = new WorkerControl(settings, stop, jobs, policies, settings.controlSecret());
         main.configure().addRoutesBuilder(new RouteBuilder() {
             @Override

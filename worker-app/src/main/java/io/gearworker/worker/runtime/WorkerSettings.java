@@ -4,13 +4,14 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 /** A worker's validated settings, as the run command resolved them. */
-public record WorkerSettings(String servers, String workerId, Path routes, int concurrency, Duration shutdownTimeout,
-                      RestartLimits limits, String controlSecret) {
+public record WorkerSettings(String servers, String workerId, Path routes, String routesPackage, int concurrency,
+                      Duration shutdownTimeout, RestartLimits limits, String controlSecret) {
 
     @Override
     public String toString() {
         // the secret stays out of every log line
-        return "WorkerSettings[servers=" + servers + ", workerId=" + workerId + ", routes=" + routes + ", concurrency="
-               + concurrency + ", shutdownTimeout=" + shutdownTimeout + ", limits=" + limits + "]";
+        return "WorkerSettings[servers=" + servers + ", workerId=" + workerId + ", routes=" + routes
+               + ", routesPackage=" + routesPackage + ", concurrency=" + concurrency + ", shutdownTimeout="
+               + shutdownTimeout + ", limits=" + limits + "]";
     }
 }
