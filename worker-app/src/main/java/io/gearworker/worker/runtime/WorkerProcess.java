@@ -9,6 +9,7 @@ import io.gearworker.camel.gearman.GearmanComponent;
 import io.gearworker.camel.gearman.policy.RestartPolicySupport;
 import io.gearworker.routes.ReverseRoute;
 import io.gearworker.routes.SleepRoute;
+import io.gearworker.routes.workflow.ChainRoute;
 import io.gearworker.routes.workflow.FanoutRoute;
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.RouteBuilder;
@@ -66,6 +67,7 @@ public final class WorkerProcess {
         main.configure().addRoutesBuilder(new ReverseRoute());
         main.configure().addRoutesBuilder(new SleepRoute());
         main.configure().addRoutesBuilder(new FanoutRoute());
+        main.configure().addRoutesBuilder(new ChainRoute());
         WorkerControl control = new WorkerControl(settings, stop, jobs, policies, settings.controlSecret());
         main.configure().addRoutesBuilder(new RouteBuilder() {
             @Override
