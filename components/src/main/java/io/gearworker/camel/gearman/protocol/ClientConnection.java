@@ -5,6 +5,8 @@ import static io.gearworker.camel.gearman.protocol.Packet.text;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
@@ -18,7 +20,8 @@ import reactor.core.publisher.MonoSink;
 /**
  * A client connection that carries many jobs at once. gearmand answers SUBMIT_JOB with JOB_CREATED in order, so a
  * FIFO of submissions pairs each answer with its job; foreground jobs then wait in a map by handle for
- * WORK_COMPLETE / WORK_FAIL / WORK_EXCEPTION. One reader thread per connection dispatches every response.
+ * WORK_COMPLETE / WORK_FAIL / WORK_EXCEPTION. Submissions that gearmand coalesced (same function and unique id)
+ * share a handle and all get the one result. One reader thread per connection dispatches every response.
  */
 final class ClientConnection {
 
@@ -27,7 +30,7 @@ final class ClientConnection {
     private final PacketConnection connection;
     private final Queue<Submission> awaitingHandle = new ConcurrentLinkedQueue<>();
     private final Object writeOrder = new Object();
-    private final Map<String, Submission> running = new ConcurrentHashMap<>();
+    private final Map<String, List<Submission>> running = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
     private record Submission(JobRequest request, MonoSink<JobResult> sink) {
@@ -111,24 +114,26 @@ final class ClientConnection {
                 if (s.request.background()) {
                     s.sink.success(new JobResult(server(), handle, null));
                 } else {
-                    running.put(handle, s);
+                    // added inside compute: atomic against fail() taking the list away
+                    running.compute(handle, (h, waiting) -> {
+                        List<Submission> list = waiting == null ? new ArrayList<>() : waiting;
+                        list.add(s);
+                        return list;
+                    });
                 }
             }
             case WORK_COMPLETE -> {
-                Submission s = running.remove(p.textArgument(0));
-                if (s != null) {
+                for (Submission s : ended(p)) {
                     s.sink.success(new JobResult(server(), p.textArgument(0), p.argument(1)));
                 }
             }
             case WORK_FAIL -> {
-                Submission s = running.remove(p.textArgument(0));
-                if (s != null) {
+                for (Submission s : ended(p)) {
                     s.sink.error(new GearmanJobFailedException(p.textArgument(0), "job failed (WORK_FAIL)"));
                 }
             }
             case WORK_EXCEPTION -> {
-                Submission s = running.remove(p.textArgument(0));
-                if (s != null) {
+                for (Submission s : ended(p)) {
                     s.sink.error(new GearmanJobFailedException(p.textArgument(0), p.textArgument(1)));
                 }
             }
@@ -149,6 +154,12 @@ final class ClientConnection {
         }
     }
 
+    /** The submissions waiting for the job whose handle the packet names; none when it is not ours. */
+    private List<Submission> ended(Packet p) {
+        List<Submission> waiting = running.remove(p.textArgument(0));
+        return waiting == null ? List.of() : waiting;
+    }
+
     /** Closes the socket (unblocking a writer) and fails every unfinished job. Safe to call more than once. */
     private void fail(IOException cause) {
         closed = true;
@@ -159,9 +170,9 @@ final class ClientConnection {
             s.sink.error(e);
         }
         running.keySet().forEach(handle -> {
-            Submission s = running.remove(handle);
-            if (s != null) {
-                s.sink.error(e);
+            List<Submission> waiting = running.remove(handle);
+            if (waiting != null) {
+                waiting.forEach(s -> s.sink.error(e));
             }
         });
     }
