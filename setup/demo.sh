@@ -29,9 +29,7 @@ SLEEP_JOBS_EACH=5
 # one string, split by supervisord (shlex), which honours the quotes
 # shellcheck disable=SC2089
 WORKER_ARGS="--shutdown-timeout $SHUTDOWN_TIMEOUT --concurrency $CONCURRENCY --routes '$ROOT/routes/yaml' ${WORKER_ARGS:-}"
-# shellcheck disable=SC2089
-WORKER_COMMAND="java -jar '$JAR' run" # the program supervisord execs; setup/supervisord.conf adds the options
-WORKER_PROGRAM="$JAR"
+DIST_HOME="" # the unpacked distribution: its bin/gearman-worker is the program supervisord execs (unpack_dist)
 
 GEARMAND_PID=""
 SUPERVISORD_PID=""
@@ -53,6 +51,10 @@ stop_all_on_exit "stopping gearmand"
 
 install_if_missing "gearmand, its tools, supervisord or java" gearadmin gearman supervisord java
 build_jar_if_missing
+unpack_dist
+# shellcheck disable=SC2089
+WORKER_COMMAND="'$DIST_HOME/bin/gearman-worker' run" # the launcher; setup/supervisord.conf adds the options
+WORKER_PROGRAM="$DIST_HOME/lib"
 
 mkdir -p "$RUN_DIR" "$LOG_DIR"
 if [[ -f "$RUN_DIR/supervisord.pid" ]] && alive "$(cat "$RUN_DIR/supervisord.pid")"; then

@@ -119,6 +119,7 @@ tools=(gearadmin supervisord java)
 [[ "$WORKER_KIND" != php ]] || tools+=(php)
 install_if_missing "gearmand, gearadmin, supervisord, java or php" "${tools[@]}"
 build_jar_if_missing # submit and report are ours whichever worker runs
+unpack_dist
 
 # TEST_DIR: the run dir (gearmand's files, report.txt, submit-*.out); RUN_DIR (supervisord's socket, pidfile and
 # log) and LOG_DIR (the workers' logs) inside it, under the names setup/supervisord.conf reads
@@ -198,8 +199,8 @@ results_logged() {
 
 # shellcheck disable=SC2089 # WORKER_COMMAND and WORKER_ARGS are split by supervisord (shlex), which honours quotes
 if [[ "$WORKER_KIND" == java ]]; then
-  WORKER_PROGRAM="$JAR"
-  WORKER_COMMAND="java -jar '$JAR' run"
+  WORKER_PROGRAM="$DIST_HOME/lib"
+  WORKER_COMMAND="'$DIST_HOME/bin/gearman-worker' run" # the launcher of the distribution
   WORKER_ARGS="--concurrency $CONCURRENCY --shutdown-timeout ${SHUTDOWN_TIMEOUT}s --max-jobs $MAX_JOBS"
   WORKER_ARGS+=" --max-jobs-jitter $MAX_JOBS_JITTER --max-lifetime ${MAX_LIFETIME}s --jitter ${LIFETIME_JITTER}s"
   SLOTS=$((WORKERS * CONCURRENCY))

@@ -4,7 +4,7 @@
 # it only defines functions. The caller keeps `set -euo pipefail` and defines say (one line of progress)
 # and worker_pids (the pids of its workers that may outlive supervisord), and sets ROOT, CONF, RUN_DIR,
 # LOG_DIR, WORKERS, STOP_WAIT_SECS, WORKER_COMMAND, WORKER_ARGS and WORKER_PROGRAM (a string that the
-# command line of each of its workers contains). The functions keep their state in GEARMAND, GEARMAND_PID,
+# command line of each of its workers contains; for the launcher, DIST_HOME/lib). The functions keep their state in GEARMAND, GEARMAND_PID,
 # PORT, SERVERS, SUPERVISORD_PID and BACKGROUND_PIDS (pids to SIGTERM on exit), which the caller initialises.
 
 # die MESSAGE...: says `FAILED: MESSAGE` on stderr and exits 1
@@ -49,12 +49,28 @@ install_if_missing() {
   fi
 }
 
-# build_jar_if_missing: builds JAR with Maven (installing Maven first if need be) unless it exists
+# build_jar_if_missing: builds JAR and the distribution with Maven (installing Maven first if need be) unless both exist
 build_jar_if_missing() {
-  [[ ! -f "$JAR" ]] || return 0
-  say "building $JAR"
+  if [[ -f "$JAR" ]] && compgen -G "$ROOT/worker-app/target/gearman-worker-*.tar.gz" >/dev/null; then
+    return 0
+  fi
+  say "building $JAR and the distribution"
   command -v mvn >/dev/null || bash "$ROOT/setup/install.sh"
   (cd "$ROOT" && mvn -B -q -DskipTests package)
+}
+
+# unpack_dist: sets DIST_HOME to the distribution (worker-app/target/gearman-worker-<version>.tar.gz) unpacked
+# beside its tar.gz, unpacking it again when the tar.gz is newer; its bin/gearman-worker keeps its class-data
+# archive in DIST_HOME/cache, so only the first start after a build trains it
+unpack_dist() {
+  local tgz
+  tgz="$(ls -t "$ROOT"/worker-app/target/gearman-worker-*.tar.gz | head -1)"
+  DIST_HOME="${tgz%.tar.gz}"
+  if [[ ! -x "$DIST_HOME/bin/gearman-worker" || "$tgz" -nt "$DIST_HOME/bin/gearman-worker" ]]; then
+    rm -rf "$DIST_HOME"
+    tar xzf "$tgz" -C "$(dirname "$tgz")"
+    touch "$DIST_HOME/bin/gearman-worker"
+  fi
 }
 
 # port_free PORT: true if nothing listens on 127.0.0.1:PORT

@@ -93,6 +93,7 @@ public final class WorkerProcessHandle implements AutoCloseable {
         private Path workingDirectory;
         private List<String> jvmOptions = WorkerCli.DEFAULT_JVM_OPTIONS;
         private Path logDirectory = Path.of("target", "worker-processes");
+        private Path program;
 
         private Builder(String servers) {
             this.servers = servers;
@@ -131,6 +132,15 @@ public final class WorkerProcessHandle implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Runs {@code PROGRAM run …} (the distribution's {@code bin/gearman-worker}) instead of
+         * {@code java -jar gearman-worker.jar run …}; JVM options then come from the program (and JAVA_OPTS).
+         */
+        public Builder program(Path launcher) {
+            this.program = launcher;
+            return this;
+        }
+
         /** Where the stdout/stderr files go; default {@code target/worker-processes}. */
         public Builder logDirectory(Path dir) {
             this.logDirectory = dir;
@@ -145,7 +155,13 @@ public final class WorkerProcessHandle implements AutoCloseable {
                 runArgs.add(workerId);
             }
             runArgs.addAll(args);
-            List<String> command = WorkerCli.command(jvmOptions, runArgs);
+            List<String> command = new ArrayList<>();
+            if (program != null) {
+                command.add(program.toString());
+                command.addAll(runArgs);
+            } else {
+                command.addAll(WorkerCli.command(jvmOptions, runArgs));
+            }
             try {
                 Files.createDirectories(logDirectory);
                 String name = (workerId != null ? workerId : "worker") + "-" + STARTED.incrementAndGet();
