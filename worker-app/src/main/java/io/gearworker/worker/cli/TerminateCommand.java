@@ -19,7 +19,10 @@ import io.gearworker.camel.gearman.protocol.AdminClient;
 import io.gearworker.camel.gearman.protocol.ServerAddress;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -29,7 +32,9 @@ import reactor.core.publisher.Mono;
                        + "0 when all are gone, 1 (naming those left) when --wait expires. A target is the process "
                        + "registered under that id when terminate starts (its gearmand connections, and the pid its "
                        + "status reports): a process "
-                       + "respawned with the same id is a new one, not the target.")
+                       + "respawned with the same id is a new one, not the target. With --rolling, N targets at a "
+                       + "time: each batch is awaited DOWN and BACK <id> (registered again by a new process, e.g. "
+                       + "started by supervisord) before the next; exit 1 naming those not back within --wait.")
 public final class TerminateCommand implements Callable<Integer> {
 
     @Mixin
@@ -38,9 +43,21 @@ public final class TerminateCommand implements Callable<Integer> {
     @Mixin
     ControlTargets targets;
 
+    @Spec
+    CommandSpec spec;
+
     @Option(names = "--wait", defaultValue = "60s", converter = Durations.class, paramLabel = "DURATION",
-            description = "How long to wait for all targets to leave (default: ${DEFAULT-VALUE}).")
+            description = "How long to wait for all targets to leave; with --rolling, for each batch to leave and "
+                          + "come back (default: ${DEFAULT-VALUE}).")
     Duration wait;
+
+    @Option(names = "--rolling", description = "Rolling restart: terminate --batch targets at a time and wait until "
+                                                + "each is back (a new process registered its id) before the next.")
+    boolean rolling;
+
+    @Option(names = "--batch", defaultValue = "1", paramLabel = "N",
+            description = "With --rolling: targets terminated at a time (default: ${DEFAULT-VALUE}).")
+    int batch;
 
     @Option(names = "--quiet-first", description = "Send 'quiet' to every target before terminating any, so all"
                                                     + " stop taking jobs at once (rolling deploy).")
@@ -54,6 +71,7 @@ public final class TerminateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException, InterruptedException {
         List<ServerAddress> addresses = servers.addresses();
+        checkRollingOptions();
         AdminClient admin = new AdminClient(Duration.ofSeconds(3));
         PrintStream out = System.out;
         ControlTargets.Selection selection = targets.select(WorkersCommand.list(admin, addresses));
@@ -65,11 +83,20 @@ public final class TerminateCommand implements Callable<Integer> {
         out.flush();
 
         try (ControlClient control = new ControlClient(targets.controlSecret, Duration.ofSeconds(5))) {
+            if (rolling) {
+                if (batch >= up.size() && up.size() > 1) {
+                    System.err.println("--batch " + batch + " takes all " + up.size() + " targets at once: a "
+                                       + "function only they serve has no worker until they are back");
+                }
+                RollingRestart.Result result = new RollingRestart(admin, addresses, control, batch, wait, out,
+                        System.err).run(List.copyOf(up.values()));
+                return result.allBack() && selection.missing().isEmpty() ? 0 : 1;
+            }
             Map<String, Long> pids = pidsOf(control, up.values());
             if (quietFirst) {
-                sendToAll(control, up.values(), "quiet");
+                sendToAll(control, up.values(), "quiet", System.err);
             }
-            sendToAll(control, up.values(), "terminate");
+            sendToAll(control, up.values(), "terminate", System.err);
 
             long deadline = System.nanoTime() + wait.toNanos();
             long nextProgress = System.nanoTime() + PROGRESS.toNanos();
@@ -106,6 +133,19 @@ public final class TerminateCommand implements Callable<Integer> {
         return selection.missing().isEmpty() ? 0 : 1;
     }
 
+    private void checkRollingOptions() {
+        if (!rolling && batch != 1) {
+            throw new ParameterException(spec.commandLine(), "--batch needs --rolling");
+        }
+        if (batch < 1) {
+            throw new ParameterException(spec.commandLine(), "--batch " + batch + ": must be at least 1");
+        }
+        if (rolling && quietFirst) {
+            throw new ParameterException(spec.commandLine(), "--quiet-first and --rolling exclude each other: a "
+                                                             + "rolling restart keeps the other workers taking jobs");
+        }
+    }
+
     /** Gone when none of the target's connections is still registered under its id. */
     static boolean isGone(WorkersCommand.Worker target, WorkersCommand.Worker current) {
         if (current == null) {
@@ -121,7 +161,7 @@ public final class TerminateCommand implements Callable<Integer> {
      * workers don't): gearmand reuses connection numbers, so a process respawned fast under the same id could sit
      * on the old one's numbers, but it cannot have the old one's pid.
      */
-    private static Map<String, Long> pidsOf(ControlClient control, Collection<WorkersCommand.Worker> workers) {
+    static Map<String, Long> pidsOf(ControlClient control, Collection<WorkersCommand.Worker> workers) {
         Map<String, Long> pids = new ConcurrentHashMap<>();
         Flux.fromIterable(workers)
                 .flatMap(w -> control.send(w, "status")
@@ -137,7 +177,7 @@ public final class TerminateCommand implements Callable<Integer> {
     }
 
     /** True when a process with another pid now answers for the target's id: the target itself is gone. */
-    private static boolean isRespawned(ControlClient control, WorkersCommand.Worker target, Long pid) {
+    static boolean isRespawned(ControlClient control, WorkersCommand.Worker target, Long pid) {
         if (pid == null) {
             return false;
         }
@@ -149,11 +189,18 @@ public final class TerminateCommand implements Callable<Integer> {
         }
     }
 
-    private static void sendToAll(ControlClient control, Iterable<WorkersCommand.Worker> workers, String command) {
+    /** Sends the command to every worker at once; returns the ids whose command failed (each named on err). */
+    static Set<String> sendToAll(ControlClient control, Iterable<WorkersCommand.Worker> workers, String command,
+                                 PrintStream err) {
+        Set<String> failed = ConcurrentHashMap.newKeySet();
         Flux.fromIterable(workers)
                 .flatMap(w -> control.send(w, command)
-                        .doOnError(e -> System.err.println(command + " " + w.id() + " failed: " + e.getMessage()))
+                        .doOnError(e -> {
+                            failed.add(w.id());
+                            err.println(command + " " + w.id() + " failed: " + e.getMessage());
+                        })
                         .onErrorResume(e -> Mono.empty()))
                 .blockLast();
+        return failed;
     }
 }
