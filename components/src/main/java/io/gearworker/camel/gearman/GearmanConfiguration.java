@@ -65,7 +65,9 @@ public class GearmanConfiguration implements Cloneable {
     private boolean testConnectionOnStartup;
 
     @UriParam(label = "advanced", defaultValue = "3000",
-              description = "TCP connect timeout (ms).")
+              description = "TCP connect timeout (ms). Also how long gearmand may take to answer the ECHO that"
+                            + " confirms a new connection or a result no grab follows, and, during a drain, a grab"
+                            + " already sent.")
     private long connectTimeout = 3000;
 
     @UriParam(label = "advanced", defaultValue = "100",
@@ -77,8 +79,10 @@ public class GearmanConfiguration implements Cloneable {
     private long maxReconnectDelay = 1000;
 
     @UriParam(label = "advanced", defaultValue = "67108864",
-              description = "Largest packet data accepted or sent (bytes). A larger incoming packet closes the"
-                            + " connection with a log line; a larger outgoing one fails the job or exchange.")
+              description = "Largest packet data accepted or sent (bytes). A larger incoming job is failed with"
+                            + " WORK_FAIL and the connection kept (any other larger incoming packet is a protocol"
+                            + " error: reconnect with backoff); a larger result fails the job, a larger submission"
+                            + " fails the exchange.")
     private int maxPayloadSize = PacketCodec.DEFAULT_MAX_PAYLOAD_SIZE;
 
     /** Checks every option; the message names the option and what is allowed. */

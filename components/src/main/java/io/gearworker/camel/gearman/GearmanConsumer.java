@@ -33,8 +33,9 @@ import org.slf4j.LoggerFactory;
  * all servers (one connection per slot and server), and a job is grabbed only when a slot is free.
  * <p>
  * Suspend and shutdown stop grabbing at once and let jobs in flight finish: Camel's shutdown strategy waits for
- * {@link #getPendingExchangesSize()} (grabs outstanding + jobs not yet acknowledged) up to its timeout. A job still
- * running when the consumer stops is handed back to gearmand by closing its connection.
+ * {@link #getPendingExchangesSize()} (the jobs in flight: grabs outstanding + jobs whose result gearmand has not yet
+ * confirmed) up to its timeout. A job still running when the consumer stops is handed back to gearmand by closing
+ * its connection.
  */
 public class GearmanConsumer extends DefaultConsumer implements ShutdownAware, Suspendable, HealthCheckAware {
 
@@ -42,7 +43,6 @@ public class GearmanConsumer extends DefaultConsumer implements ShutdownAware, S
     private static final byte[] EMPTY = new byte[0];
 
     private final List<WorkerConnectionLoop> loops = new CopyOnWriteArrayList<>();
-    private final AtomicInteger pending = new AtomicInteger();
     private final AtomicInteger handedBack = new AtomicInteger();
     private volatile JobSlots slots;
     private volatile ServerConnections serverConnections;
@@ -128,7 +128,7 @@ public class GearmanConsumer extends DefaultConsumer implements ShutdownAware, S
     protected void doSuspend() throws Exception {
         slots.pause();
         LOG.info("Gearman worker {} stopped grabbing '{}'; {} job(s) in flight finish", workerId,
-                getEndpoint().getConfiguration().getFunctionName(), pending.get());
+                getEndpoint().getConfiguration().getFunctionName(), getInFlightJobs());
     }
 
     @Override
@@ -161,7 +161,7 @@ public class GearmanConsumer extends DefaultConsumer implements ShutdownAware, S
 
     @Override
     public int getPendingExchangesSize() {
-        return pending.get();
+        return getInFlightJobs();
     }
 
     @Override
@@ -172,9 +172,10 @@ public class GearmanConsumer extends DefaultConsumer implements ShutdownAware, S
         }
     }
 
-    /** Jobs grabbed (or being grabbed) whose result has not yet been sent. */
+    /** Jobs grabbed (or being grabbed) whose result gearmand has not yet confirmed. */
     public int getInFlightJobs() {
-        return pending.get();
+        JobSlots s = slots;
+        return s == null ? 0 : s.inFlight();
     }
 
     /** Jobs whose connection closed before their result was sent, since start. */
@@ -213,14 +214,6 @@ public class GearmanConsumer extends DefaultConsumer implements ShutdownAware, S
 
     String workerId() {
         return workerId;
-    }
-
-    void grabStarted() {
-        pending.incrementAndGet();
-    }
-
-    void grabEnded() {
-        pending.decrementAndGet();
     }
 
     Exchange createJobExchange(AssignedJob assigned, GearmanJob job) {

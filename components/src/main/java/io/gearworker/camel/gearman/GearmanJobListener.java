@@ -32,8 +32,13 @@ public interface GearmanJobListener {
      * <li>{@code stopped before gearmand confirmed the result; the result may not have reached gearmand, which may
      * run the job again}, {@code connection to gearmand lost before it confirmed the result (<error>); the result
      * may not have reached gearmand, which may run the job again} — the result was sent but not confirmed
-     * (gearmand may also have taken it, then the job is not run again).</li>
+     * (gearmand may also have taken it, then the job is not run again);</li>
+     * <li>{@code unexpected error: <error>}, {@code unexpected error before gearmand confirmed the result (<error>);
+     * the result may not have reached gearmand, which may run the job again} — a bug of ours closed the
+     * connection.</li>
      * </ul>
+     * A connection that gearmand does not answer in time (an ECHO, or a grab during a drain) counts as lost; its
+     * error then reads {@code gearmand host:port did not answer within N ms}.
      */
     default void jobHandedBack(GearmanJob job, String reason) {
     }

@@ -3,7 +3,8 @@ package io.gearworker.camel.gearman;
 /**
  * A process-wide budget that a consumer consults before every grab, so a limit on jobs holds at grab time across
  * all slots and servers. A route policy that implements this is picked up by the route's {@link GearmanConsumer}.
- * Calls come from the consumer's threads under its gate lock: keep them short and non-blocking.
+ * Calls come from the consumer's threads: {@link #tryReserve()} and {@link #undoReservation()} under its gate lock
+ * (keep them short and non-blocking), the others outside it.
  */
 public interface JobAdmission {
 

@@ -7,8 +7,11 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * The gate every grab passes: a fixed number of job slots shared by all connections of one consumer, so jobs in
  * flight never exceed {@code concurrentConsumers} whatever the number of servers, plus the route's
- * {@link JobAdmission}s (e.g. max-jobs), reserved before each grab. Pausing (suspend, drain) closes the gate for new
- * grabs without touching jobs in flight; closing it ends every waiting connection loop.
+ * {@link JobAdmission}s (e.g. max-jobs), reserved before each grab. Passing hands out a {@link JobPermit}; the
+ * permits held are the consumer's jobs in flight (grabs outstanding and jobs whose result is not yet confirmed).
+ * Pausing (suspend, drain) closes the gate for new grabs without touching jobs in flight; closing it ends every
+ * waiting connection loop. Admissions are asked to reserve under the gate's lock (all or none); they are told of a
+ * job taken or a reservation given back outside it, so a limit reached fires its restart request unlocked.
  */
 final class JobSlots {
 
@@ -17,7 +20,7 @@ final class JobSlots {
     private final int capacity;
     private final List<JobAdmission> admissions;
     private final Runnable wake = this::wake;
-    private int inUse;
+    private int inFlight;
     private boolean paused;
     private boolean closed;
 
@@ -34,29 +37,28 @@ final class JobSlots {
     /**
      * Waits until a slot is free, grabbing is allowed and every admission reserved a job; takes the slot.
      *
-     * @return {@code false} when the gate was closed: the caller must stop
+     * @return the permit for one grab, or {@code null} when the gate was closed: the caller must stop
      */
-    boolean acquire() throws InterruptedException {
+    JobPermit acquire() throws InterruptedException {
         lock.lock();
         try {
-            while (!closed && (paused || inUse >= capacity || !reserve())) {
+            while (!closed && (paused || inFlight >= capacity || !reserve())) {
                 changed.await();
             }
             if (closed) {
-                return false;
+                return null;
             }
-            inUse++;
-            return true;
+            inFlight++;
+            return new JobPermit(this);
         } finally {
             lock.unlock();
         }
     }
 
     /**
-     * May the connection that just finished a job keep its slot for the next grab, so that the result and the grab
-     * leave in one write? Not when paused or closed, nor when another connection waits for a slot (that one goes
-     * first: with several servers, none is starved), nor when an admission refuses. A {@code true} answer holds a
-     * new reservation.
+     * May the connection that just finished a job keep its slot for the next grab? Not when paused or closed, nor
+     * when another connection waits for a slot (that one goes first: with several servers, none is starved), nor
+     * when an admission refuses. A {@code true} answer holds a new reservation.
      */
     boolean mayKeep() {
         lock.lock();
@@ -67,25 +69,20 @@ final class JobSlots {
         }
     }
 
-    /** The grab of the slot brought a job: its reservations are used up. */
+    /** A permit's grab brought a job: its reservations are used up. Outside our lock: a policy may fire. */
     void jobTaken() {
-        lock.lock();
-        try {
-            admissions.forEach(JobAdmission::jobTaken);
-        } finally {
-            lock.unlock();
-        }
+        admissions.forEach(JobAdmission::jobTaken);
     }
 
     /**
-     * Frees a slot.
+     * Frees a permit's slot.
      *
-     * @param cancelReservation the slot's grab brought no job: give its reservations back
+     * @param cancelReservation the permit's grab brought no job: give its reservations back
      */
     void release(boolean cancelReservation) {
         lock.lock();
         try {
-            inUse--;
+            inFlight--;
             changed.signalAll();
         } finally {
             lock.unlock();
@@ -104,11 +101,6 @@ final class JobSlots {
         } finally {
             lock.unlock();
         }
-    }
-
-    /** Frees a slot whose job is done. */
-    void release() {
-        release(false);
     }
 
     /** Reserves with every admission, or with none. Called under our lock: must not cancel (that wakes gates). */
@@ -163,10 +155,11 @@ final class JobSlots {
         }
     }
 
-    int inUse() {
+    /** Permits held: grabs outstanding and jobs whose result is not yet confirmed. */
+    int inFlight() {
         lock.lock();
         try {
-            return inUse;
+            return inFlight;
         } finally {
             lock.unlock();
         }

@@ -27,7 +27,9 @@ import org.slf4j.LoggerFactory;
 final class WorkerConnectionLoop implements Runnable {
 
     private static final Logger LOG = LoggerFactory.getLogger(WorkerConnectionLoop.class);
+    static final String STOPPED = "stopped before the job finished";
     static final String RESULT_MAY_BE_LOST = "the result may not have reached gearmand, which may run the job again";
+    static final String STOPPED_UNCONFIRMED = "stopped before gearmand confirmed the result; " + RESULT_MAY_BE_LOST;
 
     private final GearmanConsumer consumer;
     private final ServerAddress server;
@@ -86,8 +88,6 @@ final class WorkerConnectionLoop implements Runnable {
                     return;
                 }
                 failure = e;
-                takeCurrentJob("unexpected error: " + e, "unexpected error before gearmand confirmed the result ("
-                        + e + "); " + RESULT_MAY_BE_LOST);
                 consumer.getExceptionHandler().handleException("Unexpected error on gearmand " + server, e);
             } finally {
                 if (c != null) {
@@ -115,18 +115,15 @@ final class WorkerConnectionLoop implements Runnable {
         long answerTimeout = consumer.getEndpoint().getConfiguration().getConnectTimeout();
         // a grab may wait for ever while we work; a drain waits for its answer only so long (no job is held yet)
         WorkerConnection.Patience grabPatience = waited -> !slots.isPaused() || waited < answerTimeout;
-        boolean haveSlot = false;
-        boolean reserved = false; // the slot's grab holds an admission reservation not yet used by a job
+        JobPermit permit = null;
         try {
             Packet[] unsent = null;   // a finished job's result, to go out with the next grab
             while (true) {
                 if (unsent == null) {
-                    if (!slots.acquire()) {
+                    permit = slots.acquire();
+                    if (permit == null) {
                         return;
                     }
-                    haveSlot = true;
-                    reserved = true;
-                    consumer.grabStarted();
                     c.requestJob();
                 } else {
                     resultSent();
@@ -140,35 +137,31 @@ final class WorkerConnectionLoop implements Runnable {
                     established = null;
                 }
                 if (assigned == null) {
-                    consumer.grabEnded();
-                    slots.release(true);
-                    haveSlot = false;
-                    reserved = false;
+                    permit.release();
+                    permit = null;
                     sleep(c);
                     continue;
                 }
-                slots.jobTaken();
-                reserved = false;
+                permit.jobTaken();
                 Packet[] result = runJob(assigned, c);
-                if (slots.mayKeep()) {
-                    reserved = true;
-                    unsent = result; // slot and pending count carry over from this job to the next grab
+                if (permit.renew()) {
+                    unsent = result; // the permit carries over from this job to the next grab
                 } else {
                     resultSent();
                     c.send(result);
                     c.confirm(answerTimeout); // no grab follows to prove the result arrived: one ECHO does
                     resultConfirmed();
-                    consumer.grabEnded();
-                    slots.release();
-                    haveSlot = false;
+                    permit.release();
+                    permit = null;
                 }
             }
         } catch (IOException | InterruptedException | RuntimeException e) {
-            if (haveSlot) {
-                consumer.grabEnded();
-                slots.release(reserved);
-            }
+            handBackCurrentJob(e); // before the permit goes: a drain must not end before the job is accounted for
             throw e;
+        } finally {
+            if (permit != null) {
+                permit.release();
+            }
         }
     }
 
@@ -185,7 +178,7 @@ final class WorkerConnectionLoop implements Runnable {
         }
         if (stopped) {
             // stop() closed the connection as the job arrived: gearmand requeues it
-            consumer.handedBack(job, "stopped before the job finished");
+            consumer.handedBack(job, STOPPED);
             throw new IOException("consumer stopped");
         }
         Exchange exchange = consumer.createJobExchange(assigned, job);
@@ -221,8 +214,22 @@ final class WorkerConnectionLoop implements Runnable {
         }
     }
 
-    /** Takes the current job off this loop, for handing back; {@code null} when there is none. */
-    private GearmanJob takeCurrentJob(String whenRunning, String whenResultSent) {
+    /** Hands the current job back to gearmand, with a reason for how {@code e} ended its connection. */
+    private void handBackCurrentJob(Throwable e) {
+        if (isStopping()) {
+            handBackCurrentJob(STOPPED, STOPPED_UNCONFIRMED);
+        } else if (e instanceof IOException) {
+            handBackCurrentJob("connection to gearmand lost: " + e.getMessage(),
+                    "connection to gearmand lost before it confirmed the result (" + e.getMessage() + "); "
+                    + RESULT_MAY_BE_LOST);
+        } else {
+            handBackCurrentJob("unexpected error: " + e, "unexpected error before gearmand confirmed the result ("
+                    + e + "); " + RESULT_MAY_BE_LOST);
+        }
+    }
+
+    /** Takes the current job off this loop and reports it handed back, once; no-op when there is none. */
+    private void handBackCurrentJob(String whenRunning, String whenResultSent) {
         GearmanJob job;
         String reason;
         synchronized (state) {
@@ -234,7 +241,6 @@ final class WorkerConnectionLoop implements Runnable {
         if (job != null) {
             consumer.handedBack(job, reason);
         }
-        return job;
     }
 
     private void sleep(WorkerConnection c) throws IOException {
@@ -246,9 +252,6 @@ final class WorkerConnectionLoop implements Runnable {
         synchronized (state) {
             connection = null;
         }
-        takeCurrentJob("connection to gearmand lost: " + e.getMessage(),
-                "connection to gearmand lost before it confirmed the result (" + e.getMessage() + "); "
-                + RESULT_MAY_BE_LOST);
         // protocol errors and unreachable servers alike: one WARN when the trouble starts, then one per 20 attempts
         String what = e instanceof GearmanProtocolException ? "Protocol error on gearmand " + server
                 : "Connection to gearmand " + server + " failed";
@@ -309,7 +312,6 @@ final class WorkerConnectionLoop implements Runnable {
             }
             state.notifyAll();
         }
-        takeCurrentJob("stopped before the job finished",
-                "stopped before gearmand confirmed the result; " + RESULT_MAY_BE_LOST);
+        handBackCurrentJob(STOPPED, STOPPED_UNCONFIRMED);
     }
 }

@@ -3,14 +3,19 @@ package io.gearworker.camel.gearman;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
 import ch.qos.logback.classic.Level;
 import io.gearworker.camel.gearman.protocol.Packet;
 import io.gearworker.camel.gearman.protocol.PacketType;
+import io.gearworker.camel.gearman.protocol.WorkerConnection;
 import io.gearworker.camel.gearman.test.Gearman;
 import io.gearworker.camel.gearman.test.LogCapture;
 import io.gearworker.camel.gearman.test.ScriptedGearmand;
@@ -33,12 +38,14 @@ class GearmanFaultyServerIT extends CamelTestSupport {
     private static final Duration WINDOW = Duration.ofSeconds(3);
 
     private final LogCapture log = LogCapture.of(WorkerConnectionLoop.class);
+    private final LogCapture connectionLog = LogCapture.of(WorkerConnection.class);
     private final AtomicInteger routed = new AtomicInteger();
     private ScriptedGearmand server;
 
     @AfterEach
     void stopServer() throws Exception {
         log.close();
+        connectionLog.close();
         if (server != null) {
             server.close();
         }
@@ -161,5 +168,87 @@ class GearmanFaultyServerIT extends CamelTestSupport {
 
         await("the job of the third connection routed").atMost(Duration.ofSeconds(5)).until(() -> routed.get() == 1);
         assertThat(log.messages(Level.INFO, "Reconnected to gearmand " + server.servers())).hasSize(1);
+    }
+
+    @Test
+    void aJobForAFunctionThisConnectionNeverRegisteredIsFailedNotRouted() throws Exception {
+        List<Packet> answers = new CopyOnWriteArrayList<>();
+        server = ScriptedGearmand.start(s -> {
+            s.handshake();
+            s.await(PacketType.GRAB_JOB_UNIQ);
+            s.send(Packet.response(PacketType.JOB_ASSIGN_UNIQ, Packet.text("H:stray"), Packet.text("someone_else"),
+                    Packet.text("u-1"), Packet.text("not for us")));
+            answers.add(s.await(PacketType.WORK_FAIL));
+            answers.add(s.readRequest()); // what the worker does next
+            s.awaitClose();
+        });
+        worker("&connectTimeout=500");
+
+        await("the worker answered").atMost(Duration.ofSeconds(5)).until(() -> answers.size() == 2);
+        assertThat(answers.get(0)).isEqualTo(Packet.request(PacketType.WORK_FAIL, Packet.text("H:stray")));
+        assertThat(answers.get(1).type()).as("it goes to sleep: the grab brought no job of its own")
+                .isEqualTo(PacketType.PRE_SLEEP);
+        assertThat(log.messages(Level.WARN, "")).hasSize(0);
+        assertThat(connectionLog.messages(Level.WARN, "")).singleElement().asString()
+                .contains("'someone_else'").contains("H:stray").contains("sent WORK_FAIL");
+        assertThat(routed).hasValue(0);
+        assertThat(server.connections()).as("the connection stays up").isEqualTo(1);
+    }
+
+    @Test
+    void aStopWaitsForAnUnansweredGrabOnlyBrieflyAndHandsNothingBack() throws Exception {
+        server = ScriptedGearmand.start(s -> {
+            s.handshake();
+            s.await(PacketType.GRAB_JOB_UNIQ);
+            s.awaitClose(); // the grab is never answered
+        });
+        String fn = worker("&connectTimeout=1000");
+        GearmanConsumer consumer = (GearmanConsumer) context.getRoute(fn).getConsumer();
+        await("the grab sent").atMost(Duration.ofSeconds(5)).until(() -> consumer.getInFlightJobs() == 1);
+        context.getShutdownStrategy().setTimeout(30);
+
+        long start = System.nanoTime();
+        context.stop();
+        long stopMillis = (System.nanoTime() - start) / 1_000_000;
+
+        assertThat(stopMillis).as("stop waited for the unanswered grab (ms)").isLessThan(6000);
+        assertThat(consumer.getHandedBackJobs()).isZero();
+        assertThat(consumer.getInFlightJobs()).isZero();
+        assertThat(routed).hasValue(0);
+    }
+
+    @Test
+    void aNoopFloodAllocatesNothingPerPacket() throws Exception {
+        long noops = 2_000_000;
+        CountDownLatch flood = new CountDownLatch(1);
+        CountDownLatch consumed = new CountDownLatch(1);
+        server = ScriptedGearmand.start(s -> {
+            s.handshake();
+            s.await(PacketType.GRAB_JOB_UNIQ);
+            flood.await();
+            s.flood(ScriptedGearmand.header(ScriptedGearmand.RES, PacketType.NOOP.code(), 0), noops);
+            s.send(Packet.response(PacketType.NO_JOB));
+            s.await(PacketType.PRE_SLEEP); // sent after NO_JOB: every NOOP before it was read
+            consumed.countDown();
+            s.awaitClose();
+        });
+        String fn = worker("&connectTimeout=500");
+        GearmanConsumer consumer = (GearmanConsumer) context.getRoute(fn).getConsumer();
+        await("the grab sent").atMost(Duration.ofSeconds(5)).until(() -> consumer.getInFlightJobs() == 1);
+        Thread loop = Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().contains(fn))
+                .findFirst().orElseThrow();
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory
+                .getThreadMXBean();
+        long before = threads.getThreadAllocatedBytes(loop.getId());
+
+        flood.countDown();
+        assertThat(consumed.await(60, TimeUnit.SECONDS)).as("the flood read").isTrue();
+        long allocated = threads.getThreadAllocatedBytes(loop.getId()) - before;
+
+        // 2 million NOOPs are 24 MB on the wire; a few objects per packet would be hundreds of MB
+        assertThat(allocated).as("bytes allocated by the connection's thread while reading %d NOOPs", noops)
+                .isLessThan(4L * 1024 * 1024);
+        assertThat(server.connections()).isEqualTo(1);
+        assertThat(warnings()).isEmpty();
     }
 }

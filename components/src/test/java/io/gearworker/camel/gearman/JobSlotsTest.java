@@ -46,13 +46,14 @@ class JobSlotsTest {
             workers.add(threads.submit(() -> {
                 start.await();
                 for (int i = 0; i < 1000; i++) {
-                    assertThat(slots.acquire()).isTrue();
+                    JobPermit permit = slots.acquire();
+                    assertThat(permit).isNotNull();
                     try {
                         max.accumulateAndGet(current.incrementAndGet(), Math::max);
                         Thread.yield(); // widen the window in which another holder could overlap
                     } finally {
                         current.decrementAndGet();
-                        slots.release();
+                        permit.release();
                     }
                 }
                 return null;
@@ -64,23 +65,25 @@ class JobSlotsTest {
         }
 
         assertThat(max.get()).isBetween(1, capacity);
-        assertThat(slots.inUse()).isZero();
+        assertThat(slots.inFlight()).isZero();
     }
 
     @Test
     void allSlotsCanBeHeldAtOnceAndTheNextAcquirerWaitsForARelease() throws Exception {
         JobSlots slots = new JobSlots(3);
+        List<JobPermit> permits = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
-            assertThat(slots.acquire()).isTrue();
+            permits.add(slots.acquire());
         }
-        assertThat(slots.inUse()).isEqualTo(3);
+        assertThat(permits).doesNotContainNull();
+        assertThat(slots.inFlight()).isEqualTo(3);
 
-        CompletableFuture<Boolean> fourth = acquireInBackground(slots);
+        CompletableFuture<JobPermit> fourth = acquireInBackground(slots);
         await().during(STAYS_BLOCKED).atMost(STAYS_BLOCKED.multipliedBy(3)).until(() -> !fourth.isDone());
 
-        slots.release();
-        assertThat(fourth.get(5, TimeUnit.SECONDS)).isTrue();
-        assertThat(slots.inUse()).isEqualTo(3);
+        permits.get(0).release();
+        assertThat(fourth.get(5, TimeUnit.SECONDS)).isNotNull();
+        assertThat(slots.inFlight()).isEqualTo(3);
     }
 
     @Test
@@ -89,13 +92,14 @@ class JobSlotsTest {
         MaxJobsRoutePolicy budget = new MaxJobsRoutePolicy(1);
         JobSlots reverse = new JobSlots(1, List.of(budget));
         JobSlots sleep = new JobSlots(1, List.of(budget));
-        assertThat(sleep.acquire()).as("sleep's grab holds the only reservation").isTrue();
+        JobPermit sleepGrab = sleep.acquire();
+        assertThat(sleepGrab).as("sleep's grab holds the only reservation").isNotNull();
 
-        CompletableFuture<Boolean> reverseGrab = acquireInBackground(reverse);
+        CompletableFuture<JobPermit> reverseGrab = acquireInBackground(reverse);
         await().during(STAYS_BLOCKED).atMost(STAYS_BLOCKED.multipliedBy(3)).until(() -> !reverseGrab.isDone());
 
-        sleep.release(true); // NO_JOB: the reservation comes back
-        assertThat(reverseGrab.get(5, TimeUnit.SECONDS)).as("reverse may grab now").isTrue();
+        sleepGrab.release(); // NO_JOB: the reservation comes back
+        assertThat(reverseGrab.get(5, TimeUnit.SECONDS)).as("reverse may grab now").isNotNull();
     }
 
     @Test
@@ -104,72 +108,72 @@ class JobSlotsTest {
         slots.pause();
         assertThat(slots.isPaused()).isTrue();
 
-        CompletableFuture<Boolean> acquirer = acquireInBackground(slots);
+        CompletableFuture<JobPermit> acquirer = acquireInBackground(slots);
         await().during(STAYS_BLOCKED).atMost(STAYS_BLOCKED.multipliedBy(3)).until(() -> !acquirer.isDone());
-        assertThat(slots.inUse()).isZero();
+        assertThat(slots.inFlight()).isZero();
 
         slots.resume();
-        assertThat(acquirer.get(5, TimeUnit.SECONDS)).isTrue();
+        assertThat(acquirer.get(5, TimeUnit.SECONDS)).isNotNull();
         assertThat(slots.isPaused()).isFalse();
-        assertThat(slots.inUse()).isEqualTo(1);
+        assertThat(slots.inFlight()).isEqualTo(1);
     }
 
     @Test
     void pauseLeavesSlotsInFlightAlone() throws Exception {
         JobSlots slots = new JobSlots(2);
-        assertThat(slots.acquire()).isTrue();
+        JobPermit permit = slots.acquire();
 
         slots.pause();
-        assertThat(slots.inUse()).isEqualTo(1);
-        slots.release();
+        assertThat(slots.inFlight()).isEqualTo(1);
+        permit.release();
 
-        assertThat(slots.inUse()).isZero();
+        assertThat(slots.inFlight()).isZero();
     }
 
     @Test
     void resumeWakesEveryWaiterThatHasASlot() throws Exception {
         JobSlots slots = new JobSlots(3);
         slots.pause();
-        List<CompletableFuture<Boolean>> acquirers = List.of(
+        List<CompletableFuture<JobPermit>> acquirers = List.of(
                 acquireInBackground(slots), acquireInBackground(slots), acquireInBackground(slots));
         await().during(STAYS_BLOCKED).atMost(STAYS_BLOCKED.multipliedBy(3))
                 .until(() -> acquirers.stream().noneMatch(CompletableFuture::isDone));
 
         slots.resume();
 
-        for (CompletableFuture<Boolean> a : acquirers) {
-            assertThat(a.get(5, TimeUnit.SECONDS)).isTrue();
+        for (CompletableFuture<JobPermit> a : acquirers) {
+            assertThat(a.get(5, TimeUnit.SECONDS)).isNotNull();
         }
-        assertThat(slots.inUse()).isEqualTo(3);
+        assertThat(slots.inFlight()).isEqualTo(3);
     }
 
     @Test
     void closeReleasesEveryBlockedAcquirerWithFalse() throws Exception {
         JobSlots slots = new JobSlots(1);
-        assertThat(slots.acquire()).isTrue();
-        List<CompletableFuture<Boolean>> acquirers = List.of(
+        assertThat(slots.acquire()).isNotNull();
+        List<CompletableFuture<JobPermit>> acquirers = List.of(
                 acquireInBackground(slots), acquireInBackground(slots), acquireInBackground(slots));
         await().during(STAYS_BLOCKED).atMost(STAYS_BLOCKED.multipliedBy(3))
                 .until(() -> acquirers.stream().noneMatch(CompletableFuture::isDone));
 
         slots.close();
 
-        for (CompletableFuture<Boolean> a : acquirers) {
-            assertThat(a.get(5, TimeUnit.SECONDS)).isFalse();
+        for (CompletableFuture<JobPermit> a : acquirers) {
+            assertThat(a.get(5, TimeUnit.SECONDS)).isNull();
         }
-        assertThat(slots.inUse()).isEqualTo(1);
+        assertThat(slots.inFlight()).isEqualTo(1);
     }
 
     @Test
     void closeReleasesAcquirersBlockedByPause() throws Exception {
         JobSlots slots = new JobSlots(4);
         slots.pause();
-        CompletableFuture<Boolean> acquirer = acquireInBackground(slots);
+        CompletableFuture<JobPermit> acquirer = acquireInBackground(slots);
         await().during(STAYS_BLOCKED).atMost(STAYS_BLOCKED.multipliedBy(3)).until(() -> !acquirer.isDone());
 
         slots.close();
 
-        assertThat(acquirer.get(5, TimeUnit.SECONDS)).isFalse();
+        assertThat(acquirer.get(5, TimeUnit.SECONDS)).isNull();
     }
 
     @Test
@@ -177,8 +181,8 @@ class JobSlotsTest {
         JobSlots slots = new JobSlots(4);
         slots.close();
 
-        assertThat(slots.acquire()).isFalse();
-        assertThat(slots.inUse()).isZero();
+        assertThat(slots.acquire()).isNull();
+        assertThat(slots.inFlight()).isZero();
         assertThat(slots.isPaused()).as("closed counts as paused").isTrue();
     }
 
@@ -188,55 +192,144 @@ class JobSlotsTest {
         slots.close();
         slots.resume();
 
-        assertThat(slots.acquire()).isFalse();
+        assertThat(slots.acquire()).isNull();
         assertThat(slots.isPaused()).isTrue();
+    }
+
+    /** A permit whose grab brought a job, as after JOB_ASSIGN: ready to be renewed for the next grab. */
+    private static JobPermit withJob(JobSlots slots) throws InterruptedException {
+        JobPermit permit = slots.acquire();
+        assertThat(permit).isNotNull();
+        permit.jobTaken();
+        return permit;
     }
 
     @Test
     void mayKeepWhenOpenAndNobodyWaits() throws Exception {
         JobSlots slots = new JobSlots(1);
-        assertThat(slots.acquire()).isTrue();
 
-        assertThat(slots.mayKeep()).isTrue();
+        assertThat(withJob(slots).renew()).isTrue();
     }
 
     @Test
     void mayNotKeepWhenPaused() throws Exception {
         JobSlots slots = new JobSlots(1);
-        assertThat(slots.acquire()).isTrue();
+        JobPermit permit = withJob(slots);
         slots.pause();
 
-        assertThat(slots.mayKeep()).isFalse();
+        assertThat(permit.renew()).isFalse();
         slots.resume();
-        assertThat(slots.mayKeep()).isTrue();
+        assertThat(permit.renew()).isTrue();
     }
 
     @Test
     void mayNotKeepWhenClosed() throws Exception {
         JobSlots slots = new JobSlots(1);
-        assertThat(slots.acquire()).isTrue();
+        JobPermit permit = withJob(slots);
         slots.close();
 
-        assertThat(slots.mayKeep()).isFalse();
+        assertThat(permit.renew()).isFalse();
     }
 
     @Test
     void mayNotKeepWhileAnotherConnectionWaitsForASlot() throws Exception {
         JobSlots slots = new JobSlots(1);
-        assertThat(slots.acquire()).isTrue();
+        JobPermit permit = withJob(slots);
         assertThat(slots.mayKeep()).isTrue();
 
-        CompletableFuture<Boolean> waiter = acquireInBackground(slots);
+        CompletableFuture<JobPermit> waiter = acquireInBackground(slots);
         await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(slots.mayKeep()).isFalse());
+        assertThat(permit.renew()).isFalse();
         assertThat(waiter).isNotDone();
 
-        slots.release();
-        assertThat(waiter.get(5, TimeUnit.SECONDS)).isTrue();
-        assertThat(slots.mayKeep()).as("the waiter got the slot; nobody waits now").isTrue();
+        permit.release();
+        JobPermit next = waiter.get(5, TimeUnit.SECONDS);
+        assertThat(next).isNotNull();
+        next.jobTaken();
+        assertThat(next.renew()).as("the waiter got the slot; nobody waits now").isTrue();
     }
 
-    private CompletableFuture<Boolean> acquireInBackground(JobSlots slots) {
-        CompletableFuture<Boolean> result = new CompletableFuture<>();
+    @Test
+    void releasingAPermitTwiceFreesOneSlot() throws Exception {
+        JobSlots slots = new JobSlots(2);
+        JobPermit first = slots.acquire();
+        JobPermit second = slots.acquire();
+
+        first.release();
+        first.release();
+
+        assertThat(slots.inFlight()).as("the second permit still counts").isEqualTo(1);
+        assertThat(first.isReleased()).isTrue();
+        assertThat(first.renew()).as("a released permit carries no grab").isFalse();
+        second.release();
+        assertThat(slots.inFlight()).isZero();
+    }
+
+    @Test
+    void aGrabWithoutJobGivesItsReservationBackOnceWhateverTheReleases() throws Exception {
+        MaxJobsRoutePolicy budget = new MaxJobsRoutePolicy(2);
+        JobSlots slots = new JobSlots(3, List.of(budget));
+        JobPermit empty = slots.acquire();
+        JobPermit taken = withJob(slots);
+
+        empty.release(); // NO_JOB: its reservation comes back…
+        empty.release(); // …once
+        empty.jobTaken(); // a late call on a released permit takes nothing
+
+        assertThat(budget.getJobsTaken()).isEqualTo(1);
+        assertThat(slots.acquire()).as("one job of the budget is left").isNotNull();
+        CompletableFuture<JobPermit> beyond = acquireInBackground(slots);
+        await().during(STAYS_BLOCKED).atMost(Duration.ofSeconds(5)).until(() -> !beyond.isDone());
+        taken.release();
+        taken.release();
+        assertThat(beyond).as("a used reservation is not given back").isNotDone();
+    }
+
+    @Test
+    void jobTakenTwiceCountsOneJob() throws Exception {
+        MaxJobsRoutePolicy budget = new MaxJobsRoutePolicy(5);
+        JobPermit permit = new JobSlots(1, List.of(budget)).acquire();
+
+        permit.jobTaken();
+        permit.jobTaken();
+
+        assertThat(budget.getJobsTaken()).isEqualTo(1);
+    }
+
+    @Test
+    void aRenewedPermitThatGetsNoJobGivesTheNewReservationBack() throws Exception {
+        MaxJobsRoutePolicy budget = new MaxJobsRoutePolicy(2);
+        JobSlots slots = new JobSlots(2, List.of(budget));
+        JobPermit permit = withJob(slots);
+        assertThat(permit.renew()).as("the second job of the budget reserved").isTrue();
+
+        permit.release(); // NO_JOB for the renewed grab
+
+        assertThat(slots.acquire()).as("the reservation came back").isNotNull();
+    }
+
+    @Test
+    void theLastJobOfTheBudgetFiresItsRestartRequestOutsideTheGateLock() throws Exception {
+        MaxJobsRoutePolicy budget = new MaxJobsRoutePolicy(1);
+        JobSlots slots = new JobSlots(1, List.of(budget));
+        CompletableFuture<Boolean> gateFreeWhenFired = new CompletableFuture<>();
+        budget.setRestartRequest(reason -> {
+            // another thread must get through the gate's lock while the request runs
+            CompletableFuture<Boolean> other = CompletableFuture.supplyAsync(slots::isPaused, threads);
+            try {
+                gateFreeWhenFired.complete(other.get(2, TimeUnit.SECONDS) != null);
+            } catch (Exception e) {
+                gateFreeWhenFired.complete(false);
+            }
+        });
+
+        withJob(slots);
+
+        assertThat(gateFreeWhenFired.get(5, TimeUnit.SECONDS)).isTrue();
+    }
+
+    private CompletableFuture<JobPermit> acquireInBackground(JobSlots slots) {
+        CompletableFuture<JobPermit> result = new CompletableFuture<>();
         threads.execute(() -> {
             try {
                 result.complete(slots.acquire());

@@ -33,12 +33,33 @@ public final class Packet {
 
     /** A packet sent to the server ({@code \0REQ}). */
     public static Packet request(PacketType type, byte[]... arguments) {
-        return new Packet(true, type, arguments);
+        return arguments.length == 0 && type.argumentCount() == 0 ? withoutData(true, type)
+                : new Packet(true, type, arguments);
     }
 
     /** A packet sent by the server ({@code \0RES}). */
     public static Packet response(PacketType type, byte[]... arguments) {
-        return new Packet(false, type, arguments);
+        return arguments.length == 0 && type.argumentCount() == 0 ? withoutData(false, type)
+                : new Packet(false, type, arguments);
+    }
+
+    /** The one instance of a packet type that carries no data (NOOP, NO_JOB…): decoding a flood allocates nothing. */
+    static Packet withoutData(boolean request, PacketType type) {
+        return (request ? NO_DATA_REQUESTS : NO_DATA_RESPONSES)[type.ordinal()];
+    }
+
+    private static final byte[][] NO_ARGUMENTS = new byte[0][];
+    private static final Packet[] NO_DATA_REQUESTS = noDataPackets(true);
+    private static final Packet[] NO_DATA_RESPONSES = noDataPackets(false);
+
+    private static Packet[] noDataPackets(boolean request) {
+        Packet[] packets = new Packet[PacketType.values().length];
+        for (PacketType t : PacketType.values()) {
+            if (t.argumentCount() == 0) {
+                packets[t.ordinal()] = new Packet(request, t, NO_ARGUMENTS);
+            }
+        }
+        return packets;
     }
 
     public static byte[] text(String s) {

@@ -65,25 +65,35 @@ public final class PacketCodec {
         if (first < 0) {
             return null;
         }
-        byte[] header = new byte[HEADER_SIZE];
-        header[0] = (byte) first;
-        readFully(data, header, 1, HEADER_SIZE - 1, "header");
-        int magic = getInt(header, 0);
-        if (magic != MAGIC_REQ && magic != MAGIC_RES) {
-            throw new GearmanProtocolException(String.format("bad packet magic 0x%08x (expected \\0REQ or \\0RES)", magic));
+        // field by field, into no buffer: a flood of NOOPs must not allocate per packet
+        int magic;
+        int code;
+        long size;
+        try {
+            magic = first << 24 | data.readUnsignedByte() << 16 | data.readUnsignedByte() << 8
+                    | data.readUnsignedByte();
+            if (magic != MAGIC_REQ && magic != MAGIC_RES) {
+                throw new GearmanProtocolException(
+                        String.format("bad packet magic 0x%08x (expected \\0REQ or \\0RES)", magic));
+            }
+            code = data.readInt();
+            size = data.readInt() & 0xFFFFFFFFL;
+        } catch (EOFException e) {
+            throw new GearmanProtocolException("connection ended inside a packet (header truncated)", e);
         }
-        int code = getInt(header, 4);
         PacketType type = PacketType.fromCode(code);
         if (type == null) {
             throw new GearmanProtocolException("unknown packet type " + code);
         }
-        long size = getInt(header, 8) & 0xFFFFFFFFL;
         if (size > maxPayloadSize) {
             String refusal = type + " announces " + size + " bytes, more than maxPayloadSize " + maxPayloadSize;
             if (type == PacketType.JOB_ASSIGN_UNIQ || type == PacketType.JOB_ASSIGN) {
                 throw new OversizedJobException(skipJobAfterHandle(data, size, type), refusal);
             }
             throw new GearmanProtocolException(refusal + "; refusing it");
+        }
+        if (size == 0 && type.argumentCount() == 0) {
+            return Packet.withoutData(magic == MAGIC_REQ, type);
         }
         byte[] body = new byte[(int) size];
         readFully(data, body, 0, body.length, type.toString());
@@ -129,10 +139,6 @@ public final class PacketCodec {
         b[off + 1] = (byte) (v >>> 16);
         b[off + 2] = (byte) (v >>> 8);
         b[off + 3] = (byte) v;
-    }
-
-    private static int getInt(byte[] b, int off) {
-        return (b[off] & 0xFF) << 24 | (b[off + 1] & 0xFF) << 16 | (b[off + 2] & 0xFF) << 8 | (b[off + 3] & 0xFF);
     }
 
     /** Splits a packet's data into its arguments: the first n-1 at NUL bytes, the last takes the rest. */

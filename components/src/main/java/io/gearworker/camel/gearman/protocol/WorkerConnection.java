@@ -7,6 +7,7 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.Set;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,9 +25,11 @@ public final class WorkerConnection implements Closeable {
     private static final long POLL_MILLIS = 100;
 
     private final PacketConnection connection;
+    private final Set<String> functions;
 
-    private WorkerConnection(PacketConnection connection) {
+    private WorkerConnection(PacketConnection connection, Collection<String> functions) {
         this.connection = connection;
+        this.functions = Set.copyOf(functions);
     }
 
     /**
@@ -47,7 +50,7 @@ public final class WorkerConnection implements Closeable {
                         : request(PacketType.CAN_DO, text(f));
             }
             c.send(hello);
-            WorkerConnection worker = new WorkerConnection(c);
+            WorkerConnection worker = new WorkerConnection(c, functions);
             worker.confirm(connectTimeout.toMillis());
             return worker;
         } catch (IOException | RuntimeException e) {
@@ -81,7 +84,8 @@ public final class WorkerConnection implements Closeable {
 
     /**
      * Waits for the answer to {@link #requestJob}: the job, or {@code null} for NO_JOB. NOOPs that were queued
-     * while we were busy are skipped. A job larger than maxPayloadSize is failed (WORK_FAIL) and counts as no job.
+     * while we were busy are skipped. A job larger than maxPayloadSize, or of a function this connection did not
+     * register, is failed (WORK_FAIL) and counts as no job.
      * Any of these answers also proves that gearmand processed every packet sent before the grab.
      *
      * @throws AnswerTimeoutException when {@code patience} gave up; the connection is then out of step: close it
@@ -102,6 +106,14 @@ public final class WorkerConnection implements Closeable {
                 case NO_JOB:
                     return null;
                 case JOB_ASSIGN_UNIQ:
+                    if (!functions.contains(p.textArgument(1))) {
+                        // a misbehaving server: the job is no route's of this connection, so no route may run it
+                        connection.send(workFail(p.textArgument(0)));
+                        LOG.warn("gearmand {} assigned job {} of function '{}', which this connection never"
+                                 + " registered (it does {}); sent WORK_FAIL", server(), p.textArgument(0),
+                                p.textArgument(1), functions);
+                        return null;
+                    }
                     return new AssignedJob(server(), p.textArgument(0), p.textArgument(1), p.textArgument(2),
                             p.argument(3));
                 case NOOP:
