@@ -60,7 +60,8 @@ public final class WorkerProcess {
         List<RestartPolicySupport> policies = settings.limits().policies();
         policies.forEach(p -> p.setRestartRequest(stop::request));
 
-        main.configure().setJmxEnabled(false);
+        // off unless asked: registering the MBeans costs start-up time (camel.main.jmx-enabled also works)
+        main.configure().setJmxEnabled(settings.jmx());
         main.configure().addRoutesBuilder(new ReverseRoute());
         main.configure().addRoutesBuilder(new SleepRoute());
         WorkerControl control = new WorkerControl(settings, stop, jobs, policies, settings.controlSecret());

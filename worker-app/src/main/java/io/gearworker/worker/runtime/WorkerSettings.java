@@ -5,12 +5,12 @@ import java.time.Duration;
 
 /** A worker's validated settings, as the run command resolved them. */
 public record WorkerSettings(String servers, String workerId, Path routes, int concurrency, Duration shutdownTimeout,
-                      RestartLimits limits, String controlSecret) {
+                      RestartLimits limits, String controlSecret, boolean jmx) {
 
     @Override
     public String toString() {
         // the secret stays out of every log line
         return "WorkerSettings[servers=" + servers + ", workerId=" + workerId + ", routes=" + routes + ", concurrency="
-               + concurrency + ", shutdownTimeout=" + shutdownTimeout + ", limits=" + limits + "]";
+               + concurrency + ", shutdownTimeout=" + shutdownTimeout + ", limits=" + limits + ", jmx=" + jmx + "]";
     }
 }
