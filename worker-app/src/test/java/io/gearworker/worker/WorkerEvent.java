@@ -11,7 +11,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 
 /**
- * One line of a worker's event log (stdout, JSON lines), as the contract in DESIGN.md names its fields. Fields an
+ * One line of a worker's event log (stdout, JSON lines), with the fields README's "Event log" names. Fields an
  * event does not carry are {@code null}; every field, including the event-specific ones ({@code pid},
  * {@code servers}, {@code functions}, {@code error}), is also in {@link #fields()}.
  */

@@ -15,7 +15,7 @@ import org.apache.camel.api.management.ManagedResource;
 
 /**
  * Restart when the heap still holds more than a threshold right after a garbage collection: memory that GC cannot
- * reclaim, the leak the seed recycles workers for. Uses the JVM's collection-usage thresholds on the heap pools
+ * reclaim, the leak that recycling workers guards against. Uses the JVM's collection-usage thresholds on the heap pools
  * that support them (the old generation), so it costs nothing between collections.
  */
 @ManagedResource(description = "Restart when the heap holds more than a threshold after GC (max-memory)")
