@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The seed's functional test (shared/seeds/000_*: functional_test/graceful_restart.php), on loopback only:
+# The seed's functional test (its graceful_restart.php; README: "the seed"), on loopback only:
 #   gearmand on a free port, outside supervisord (restarting workers never wipes its queue)
 #   + supervisord (setup/supervisord.conf, its own socket in the run dir) running WORKERS workers with small
 #     restart limits, so workers also leave on their own (max-jobs, max-lifetime) while the test runs

@@ -1,5 +1,5 @@
 <?php
-// The PHP reference worker, written from the seed (shared/seeds/000_*.txt): a non-blocking GearmanWorker loop
+// The PHP reference worker, written from the seed (README: "the seed"): a non-blocking GearmanWorker loop
 // with a SIGTERM flag, the `reverse` and `sleep` jobs, and the same JSON-lines events on stdout as ours, so the
 // benchmarks and the graceful-restart test can run either worker unchanged.
 //

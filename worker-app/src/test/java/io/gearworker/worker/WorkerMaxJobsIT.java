@@ -200,7 +200,7 @@ class WorkerMaxJobsIT {
 
     private static CompletableFuture<JobResult> sleep(GearmanClient client, int millis) {
         return client.submit(JobRequest.foreground("sleep",
-                Integer.toString(millis).getBytes(StandardCharsets.UTF_8))).toFuture();
+                Integer.toString(millis).getBytes(StandardCharsets.UTF_8)));
     }
 
     private static void awaitQueued(int jobs) {

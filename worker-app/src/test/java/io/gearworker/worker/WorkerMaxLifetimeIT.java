@@ -66,7 +66,7 @@ class WorkerMaxLifetimeIT {
                      .start()) {
             worker.awaitEvent("ready", LIMIT);
             CompletableFuture<JobResult> result = client.submit(JobRequest.foreground("sleep",
-                    "3000".getBytes(StandardCharsets.UTF_8))).toFuture();
+                    "3000".getBytes(StandardCharsets.UTF_8)));
             String handle = worker.awaitEvent("job_started", LIMIT).handle();
 
             JobResult r = result.get(LIMIT.toMillis(), TimeUnit.MILLISECONDS);

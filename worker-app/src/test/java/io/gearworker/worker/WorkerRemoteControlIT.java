@@ -224,7 +224,7 @@ class WorkerRemoteControlIT {
         try (GearmanClient client = Gearman.client(GEARMAND.address())) {
             for (String word : List.of("one", "two", "three")) {
                 handles.add(client.submit(JobRequest.background("reverse", word.getBytes(StandardCharsets.UTF_8)))
-                        .block(LIMIT).handle());
+                        .orTimeout(LIMIT.toMillis(), TimeUnit.MILLISECONDS).join().handle());
             }
         }
         await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(100))
@@ -435,7 +435,7 @@ class WorkerRemoteControlIT {
 
     private static CompletableFuture<JobResult> sleep(GearmanClient client, int millis) {
         return client.submit(JobRequest.foreground("sleep",
-                Integer.toString(millis).getBytes(StandardCharsets.UTF_8))).toFuture();
+                Integer.toString(millis).getBytes(StandardCharsets.UTF_8)));
     }
 
     private static String text(JobResult r) {

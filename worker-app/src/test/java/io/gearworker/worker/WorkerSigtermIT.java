@@ -93,7 +93,7 @@ class WorkerSigtermIT {
         Path routes = writeRoute(dir, function);
         try (GearmanClient client = Gearman.client(GEARMAND.address())) {
             client.submit(JobRequest.background(function, "queued".getBytes(StandardCharsets.UTF_8)))
-                    .block(LIMIT);
+                    .orTimeout(LIMIT.toMillis(), TimeUnit.MILLISECONDS).join();
         }
 
         try (WorkerProcessHandle worker = WorkerProcessHandle.builder(GEARMAND.servers())

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
 
 import io.gearworker.camel.gearman.health.GearmanConsumerHealthCheck;
 import io.gearworker.camel.gearman.protocol.AssignedJob;
@@ -20,6 +21,8 @@ import org.apache.camel.NoTypeConversionAvailableException;
 import org.apache.camel.Processor;
 import org.apache.camel.ShutdownRunningTask;
 import org.apache.camel.Suspendable;
+import org.apache.camel.api.management.ManagedAttribute;
+import org.apache.camel.api.management.ManagedResource;
 import org.apache.camel.health.HealthCheck;
 import org.apache.camel.health.HealthCheckAware;
 import org.apache.camel.spi.ShutdownAware;
@@ -37,6 +40,7 @@ import org.slf4j.LoggerFactory;
  * confirmed) up to its timeout. A job still running when the consumer stops is handed back to gearmand by closing
  * its connection.
  */
+@ManagedResource(description = "Gearman worker: job slots, jobs in flight, connections per server")
 public class GearmanConsumer extends DefaultConsumer implements ShutdownAware, Suspendable, HealthCheckAware {
 
     private static final Logger LOG = LoggerFactory.getLogger(GearmanConsumer.class);
@@ -173,20 +177,47 @@ public class GearmanConsumer extends DefaultConsumer implements ShutdownAware, S
     }
 
     /** Jobs grabbed (or being grabbed) whose result gearmand has not yet confirmed. */
+    @ManagedAttribute(description = "Jobs grabbed (or being grabbed) whose result gearmand has not yet confirmed")
     public int getInFlightJobs() {
         JobSlots s = slots;
         return s == null ? 0 : s.inFlight();
     }
 
     /** Jobs whose connection closed before their result was sent, since start. */
+    @ManagedAttribute(description = "Jobs handed back to gearmand (connection closed before the result), since start")
     public int getHandedBackJobs() {
         return handedBack.get();
     }
 
     /** True while grabbing is paused (suspended, or draining for shutdown). */
+    @ManagedAttribute(description = "True while no job is grabbed: suspended (quiet), or draining for shutdown")
     public boolean isGrabbingPaused() {
         JobSlots s = slots;
         return s == null || s.isPaused();
+    }
+
+    @ManagedAttribute(description = "Job slots: the most jobs run at once, across all servers (concurrentConsumers)")
+    public int getJobSlots() {
+        return getEndpoint().getConfiguration().getConcurrentConsumers();
+    }
+
+    @ManagedAttribute(description = "The Gearman function")
+    public String getFunctionName() {
+        return getEndpoint().getConfiguration().getFunctionName();
+    }
+
+    @ManagedAttribute(description = "The worker id sent with SET_CLIENT_ID")
+    public String getWorkerId() {
+        return getEndpoint().workerId();
+    }
+
+    /** Per server {@code host:port=<registered>/<kept> connections, <reconnects> reconnects}. */
+    @ManagedAttribute(description = "Per server: registered/kept connections and reconnects since start")
+    public String getServerConnections() {
+        return getServerStatuses().stream()
+                .map(s -> s.server() + "=" + s.connected() + "/" + s.connections() + " connections, "
+                          + s.reconnects() + " reconnects")
+                .collect(Collectors.joining("; "));
     }
 
     // called by the connection loops

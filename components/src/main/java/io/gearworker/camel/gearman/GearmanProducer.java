@@ -2,7 +2,9 @@ package io.gearworker.camel.gearman;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import io.gearworker.camel.gearman.health.GearmanProducerHealthCheck;
@@ -16,7 +18,6 @@ import org.apache.camel.Message;
 import org.apache.camel.health.HealthCheckHelper;
 import org.apache.camel.health.WritableHealthCheckRepository;
 import org.apache.camel.support.DefaultAsyncProducer;
-import reactor.core.publisher.Mono;
 
 /**
  * Submits the message body as a job. Foreground: the exchange continues, without blocking a thread, when the
@@ -104,22 +105,23 @@ public class GearmanProducer extends DefaultAsyncProducer {
             callback.done(true);
             return true;
         }
-        Mono<JobResult> result = client.submit(job);
+        CompletableFuture<JobResult> result = client.submit(job);
         if (cfg.getTimeout() > 0 && !cfg.isBackground()) {
-            result = result.timeout(Duration.ofMillis(cfg.getTimeout()));
+            result = result.orTimeout(cfg.getTimeout(), TimeUnit.MILLISECONDS);
         }
-        result.subscribe(r -> {
-            in.setHeader(GearmanConstants.JOB_HANDLE, r.handle());
-            in.setHeader(GearmanConstants.SERVER, r.server().toString());
-            if (r.data() != null) {
-                in.setBody(r.data());
+        result.whenComplete((r, error) -> {
+            if (error == null) {
+                in.setHeader(GearmanConstants.JOB_HANDLE, r.handle());
+                in.setHeader(GearmanConstants.SERVER, r.server().toString());
+                if (r.data() != null) {
+                    in.setBody(r.data());
+                }
+            } else {
+                exchange.setException(error instanceof TimeoutException
+                        ? new ExchangeTimedOutException(exchange, cfg.getTimeout(),
+                                "no result for Gearman job '" + job.function() + "'; it stays with gearmand")
+                        : error);
             }
-            callback.done(false);
-        }, error -> {
-            exchange.setException(error instanceof TimeoutException
-                    ? new ExchangeTimedOutException(exchange, cfg.getTimeout(),
-                            "no result for Gearman job '" + job.function() + "'; it stays with gearmand")
-                    : error);
             callback.done(false);
         });
         return false;

@@ -3,7 +3,8 @@ package io.gearworker.camel.gearman;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.gearworker.camel.gearman.protocol.GearmanClient;
@@ -16,7 +17,6 @@ import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.test.junit5.CamelTestSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import reactor.core.publisher.Mono;
 
 /**
  * gearmand coalesces foreground jobs of one function and unique id: the second submission joins the job already
@@ -47,17 +47,15 @@ class GearmanCoalescingIT extends CamelTestSupport {
     }
 
     @Test
-    void twoSubmissionsOfOneUniqueIdOnOneConnectionBothGetTheOneResult() {
+    void twoSubmissionsOfOneUniqueIdOnOneConnectionBothGetTheOneResult() throws Exception {
         try (GearmanClient client = Gearman.client(gearmand.address())) {
             JobRequest job = new JobRequest(fn, "x".getBytes(StandardCharsets.UTF_8), "same-id", JobPriority.NORMAL,
                     false);
-            Mono<JobResult> first = client.submit(job).cache();
-            first.subscribe();
-            Mono<JobResult> second = client.submit(job).cache();
-            second.subscribe();
+            CompletableFuture<JobResult> first = client.submit(job);
+            CompletableFuture<JobResult> second = client.submit(job);
 
-            JobResult a = first.block(Duration.ofSeconds(10));
-            JobResult b = second.block(Duration.ofSeconds(10));
+            JobResult a = first.get(10, TimeUnit.SECONDS);
+            JobResult b = second.get(10, TimeUnit.SECONDS);
 
             assertThat(a.handle()).as("gearmand coalesced them into one job").isEqualTo(b.handle());
             assertThat(new String(a.data(), StandardCharsets.UTF_8)).isEqualTo("ran once");

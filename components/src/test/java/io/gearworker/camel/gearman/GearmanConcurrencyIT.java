@@ -6,7 +6,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.gearworker.camel.gearman.protocol.GearmanClient;
@@ -18,8 +20,6 @@ import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.test.junit5.CamelTestSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import reactor.core.publisher.Flux;
-import reactor.core.publisher.Mono;
 
 /**
  * {@code concurrentConsumers} is the number of jobs this endpoint runs at once, as gearmand sees it: enough jobs
@@ -56,16 +56,16 @@ class GearmanConcurrencyIT extends CamelTestSupport {
     /** Submits all jobs at once; returns each job's completion time in ms since the submission, in input order. */
     private static List<Long> runAll(GearmanClient client, String fn, int count, List<String> results) {
         long start = System.nanoTime();
-        List<Mono<Long>> jobs = new ArrayList<>();
+        List<CompletableFuture<Long>> jobs = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             String payload = "job" + i;
             jobs.add(client.submit(JobRequest.foreground(fn, payload.getBytes(StandardCharsets.UTF_8)))
-                    .map(r -> {
+                    .thenApply(r -> {
                         results.add(new String(r.data(), StandardCharsets.UTF_8));
                         return (System.nanoTime() - start) / 1_000_000;
                     }));
         }
-        return Flux.mergeSequential(jobs).collectList().block(Duration.ofSeconds(15));
+        return all(jobs);
     }
 
     @Test
@@ -119,12 +119,12 @@ class GearmanConcurrencyIT extends CamelTestSupport {
              StatusSampler sampler = StatusSampler.start(fn, SAMPLE_PERIOD_MS, gearmand.address(),
                      gearmand2.address())) {
             long start = System.nanoTime();
-            List<Mono<String>> jobs = new ArrayList<>();
+            List<CompletableFuture<String>> jobs = new ArrayList<>();
             for (int i = 0; i < 3; i++) {
                 jobs.add(submit(a, fn, "a" + i));
                 jobs.add(submit(b, fn, "b" + i));
             }
-            results.addAll(Flux.merge(jobs).collectList().block(Duration.ofSeconds(15)));
+            results.addAll(all(jobs));
             elapsed = (System.nanoTime() - start) / 1_000_000;
             running = sampler.stop();
         }
@@ -147,8 +147,14 @@ class GearmanConcurrencyIT extends CamelTestSupport {
         }
     }
 
-    private static Mono<String> submit(GearmanClient client, String fn, String payload) {
+    private static CompletableFuture<String> submit(GearmanClient client, String fn, String payload) {
         return client.submit(JobRequest.foreground(fn, payload.getBytes(StandardCharsets.UTF_8)))
-                .map(r -> new String(r.data(), StandardCharsets.UTF_8));
+                .thenApply(r -> new String(r.data(), StandardCharsets.UTF_8));
+    }
+
+    /** Every job's value in input order, waiting at most 15 s in all. */
+    private static <T> List<T> all(List<CompletableFuture<T>> jobs) {
+        CompletableFuture.allOf(jobs.toArray(CompletableFuture[]::new)).orTimeout(15, TimeUnit.SECONDS).join();
+        return jobs.stream().map(CompletableFuture::join).toList();
     }
 }

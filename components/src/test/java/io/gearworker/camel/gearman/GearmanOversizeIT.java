@@ -79,7 +79,7 @@ class GearmanOversizeIT extends CamelTestSupport {
         String fn = smallWorker(gearmand);
         ServerAddress server = gearmand.address();
         try (GearmanClient client = Gearman.client(server)) {
-            CompletableFuture<?> big = client.submit(JobRequest.foreground(fn, BIG)).toFuture();
+            CompletableFuture<?> big = client.submit(JobRequest.foreground(fn, BIG));
 
             assertThatThrownBy(() -> big.get(5, TimeUnit.SECONDS))
                     .hasCauseInstanceOf(GearmanJobFailedException.class);
@@ -102,7 +102,7 @@ class GearmanOversizeIT extends CamelTestSupport {
         String fn = smallWorker(gearmand);
         ServerAddress server = gearmand.address();
         try (GearmanClient client = Gearman.client(server)) {
-            client.submit(JobRequest.background(fn, BIG)).block(Duration.ofSeconds(5));
+            client.submit(JobRequest.background(fn, BIG)).get(5, TimeUnit.SECONDS);
             await("refusal logged").atMost(Duration.ofSeconds(3)).until(() -> refusals() >= 1);
             assertThat(Gearman.call(server, fn, "small", Duration.ofSeconds(3))).isEqualTo("ok small");
         }

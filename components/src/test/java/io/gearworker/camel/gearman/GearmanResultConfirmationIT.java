@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 
 import io.gearworker.camel.gearman.protocol.GearmanClient;
 import io.gearworker.camel.gearman.protocol.JobPriority;
@@ -87,7 +88,7 @@ class GearmanResultConfirmationIT extends CamelTestSupport {
         try (GearmanClient client = Gearman.client(gearmand.address())) {
             for (String unique : List.of("k-1", "k-2")) {
                 client.submit(new JobRequest(fn, "3000".getBytes(StandardCharsets.UTF_8), unique,
-                        JobPriority.NORMAL, true)).block(Duration.ofSeconds(5));
+                        JobPriority.NORMAL, true)).get(5, TimeUnit.SECONDS);
             }
         }
         await("both jobs running").atMost(Duration.ofSeconds(5)).until(() -> events.size() == 2);

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 
 import io.gearworker.camel.gearman.protocol.GearmanClient;
 import io.gearworker.camel.gearman.protocol.JobPriority;
@@ -65,7 +66,7 @@ class GearmanServerRestartIT extends CamelTestSupport {
         GearmanConsumer consumer = (GearmanConsumer) context.getRoutes().get(0).getConsumer();
         try (GearmanClient client = Gearman.client(gearmand.address())) {
             client.submit(new JobRequest(fn, "x".getBytes(StandardCharsets.UTF_8), "job-1", JobPriority.NORMAL,
-                    true)).block(Duration.ofSeconds(5));
+                    true)).get(5, TimeUnit.SECONDS);
         }
         await().atMost(Duration.ofSeconds(5)).until(() -> consumer.getInFlightJobs() == 1);
 

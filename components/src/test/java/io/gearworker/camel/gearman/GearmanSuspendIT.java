@@ -53,8 +53,7 @@ class GearmanSuspendIT extends CamelTestSupport {
 
     private CompletableFuture<String> submit(String fn, String payload) {
         return client.submit(JobRequest.foreground(fn, payload.getBytes(StandardCharsets.UTF_8)))
-                .map(r -> new String(r.data(), StandardCharsets.UTF_8))
-                .toFuture();
+                .thenApply(r -> new String(r.data(), StandardCharsets.UTF_8));
     }
 
     private FunctionStatus status(String fn) {

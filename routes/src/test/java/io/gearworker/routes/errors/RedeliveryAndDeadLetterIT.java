@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -116,8 +117,8 @@ class RedeliveryAndDeadLetterIT extends CamelTestSupport {
     private static void assertWorkFail(String function, String workload) {
         try (GearmanClient client = Gearman.client(GEARMAND.address())) {
             assertThatThrownBy(() -> client.submit(JobRequest.foreground(function,
-                    workload.getBytes(StandardCharsets.UTF_8))).block(LIMIT))
-                    .isInstanceOf(GearmanJobFailedException.class);
+                    workload.getBytes(StandardCharsets.UTF_8))).get(LIMIT.toMillis(), TimeUnit.MILLISECONDS))
+                    .hasCauseInstanceOf(GearmanJobFailedException.class);
         }
     }
 

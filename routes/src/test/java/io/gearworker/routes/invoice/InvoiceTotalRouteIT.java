@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 
 import io.gearworker.camel.gearman.GearmanComponent;
 import io.gearworker.camel.gearman.protocol.GearmanClient;
@@ -83,8 +84,8 @@ class InvoiceTotalRouteIT {
 
         try (GearmanClient client = Gearman.client(GEARMAND.address())) {
             assertThatThrownBy(() -> client.submit(JobRequest.foreground(InvoiceTotalRoute.FUNCTION,
-                    BAD_INVOICE.getBytes(StandardCharsets.UTF_8))).block(LIMIT))
-                    .isInstanceOf(GearmanJobFailedException.class);
+                    BAD_INVOICE.getBytes(StandardCharsets.UTF_8))).get(LIMIT.toMillis(), TimeUnit.MILLISECONDS))
+                    .hasCauseInstanceOf(GearmanJobFailedException.class);
         }
         ExternalProcess.Result cli = ExternalProcess.run(LIMIT, "gearman", "-h", "127.0.0.1", "-p",
                 Integer.toString(GEARMAND.port()), "-f", InvoiceTotalRoute.FUNCTION, BAD_INVOICE);

@@ -43,8 +43,8 @@ public final class ControlClient implements AutoCloseable {
         GearmanClient client = clients.computeIfAbsent(server, s -> new GearmanClient(List.of(s),
                 new PacketCodec(PacketCodec.DEFAULT_MAX_PAYLOAD_SIZE), Duration.ofSeconds(3), readers));
         String workload = secret == null || secret.isEmpty() ? command : command + " " + secret;
-        return client.submit(JobRequest.foreground(WorkerControl.functionFor(worker.id()),
-                        workload.getBytes(StandardCharsets.UTF_8)))
+        return Mono.fromFuture(() -> client.submit(JobRequest.foreground(WorkerControl.functionFor(worker.id()),
+                        workload.getBytes(StandardCharsets.UTF_8))))
                 .timeout(timeout)
                 .map(r -> new String(r.data(), StandardCharsets.UTF_8));
     }

@@ -83,6 +83,11 @@ public final class RunCommand implements Callable<Integer> {
                           + " Prefer the environment (GEARMAN_CONTROL_SECRET): a command line is visible in ps.")
     String controlSecret;
 
+    @Option(names = "--jmx",
+            description = "Register Camel's MBeans (context, routes, gearman consumers, restart policies) in the"
+                          + " platform MBeanServer. Off by default: it costs start-up time.")
+    boolean jmx;
+
     @Override
     public Integer call() {
         return new WorkerProcess(validated()).run();
@@ -121,7 +126,7 @@ public final class RunCommand implements Callable<Integer> {
         }
         String id = workerId != null ? workerId : GearmanEndpoint.defaultWorkerId();
         return new WorkerSettings(servers, id, routes, packages, concurrency, shutdownTimeout,
-                new RestartLimits(maxJobs, maxJobsJitter, maxLifetime, jitter, maxMemory), controlSecret);
+                new RestartLimits(maxJobs, maxJobsJitter, maxLifetime, jitter, maxMemory), controlSecret, jmx);
     }
 
     /** The packages to scan, each a Java package name that is on the class path; comma-separated, trimmed. */

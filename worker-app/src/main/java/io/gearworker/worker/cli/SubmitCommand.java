@@ -96,7 +96,7 @@ public final class SubmitCommand implements Callable<Integer> {
     }
 
     private Mono<JobResult> submit(GearmanClient client, JobRequest job) {
-        Mono<JobResult> m = client.submit(job);
+        Mono<JobResult> m = Mono.fromFuture(() -> client.submit(job));
         return timeout.isZero() ? m : m.timeout(timeout);
     }
 

@@ -61,7 +61,8 @@ public final class WorkerProcess {
         List<RestartPolicySupport> policies = settings.limits().policies();
         policies.forEach(p -> p.setRestartRequest(stop::request));
 
-        main.configure().setJmxEnabled(false);
+        // off unless asked: registering the MBeans costs start-up time (camel.main.jmx-enabled also works)
+        main.configure().setJmxEnabled(settings.jmx());
         // job routes: every top-level concrete RouteBuilder in the packages (camel-main's package scan skips
         // abstract classes); nested and anonymous classes ($ in the name) are helpers, never discovered
         main.configure().withBasePackageScan(settings.routesPackage()).withJavaRoutesExcludePattern("**/*$*");

@@ -5,13 +5,13 @@ import java.time.Duration;
 
 /** A worker's validated settings, as the run command resolved them. */
 public record WorkerSettings(String servers, String workerId, Path routes, String routesPackage, int concurrency,
-                      Duration shutdownTimeout, RestartLimits limits, String controlSecret) {
+                             Duration shutdownTimeout, RestartLimits limits, String controlSecret, boolean jmx) {
 
     @Override
     public String toString() {
         // the secret stays out of every log line
         return "WorkerSettings[servers=" + servers + ", workerId=" + workerId + ", routes=" + routes
                + ", routesPackage=" + routesPackage + ", concurrency=" + concurrency + ", shutdownTimeout="
-               + shutdownTimeout + ", limits=" + limits + "]";
+               + shutdownTimeout + ", limits=" + limits + ", jmx=" + jmx + "]";
     }
 }

@@ -5,6 +5,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.gearworker.camel.gearman.JobAdmission;
+import org.apache.camel.api.management.ManagedAttribute;
+import org.apache.camel.api.management.ManagedResource;
 
 /**
  * Restart after N Gearman jobs. The count is kept at grab time across every slot, server and route the policy is
@@ -18,6 +20,7 @@ import io.gearworker.camel.gearman.JobAdmission;
  * Unlike camel-main's {@code durationMaxMessages}, which counts every exchange of the context, this counts only
  * the Gearman jobs of its routes (control jobs on other routes don't count).
  */
+@ManagedResource(description = "Restart after N Gearman jobs (max-jobs)")
 public class MaxJobsRoutePolicy extends RestartPolicySupport implements JobAdmission {
 
     private final int limit;
@@ -38,12 +41,19 @@ public class MaxJobsRoutePolicy extends RestartPolicySupport implements JobAdmis
     }
 
     /** The limit of this process: max-jobs plus the jitter drawn. */
+    @ManagedAttribute(description = "Jobs this process takes before it restarts: max-jobs plus the jitter drawn")
     public int getLimit() {
         return limit;
     }
 
+    @ManagedAttribute(description = "Jobs taken (grabbed) so far")
     public int getJobsTaken() {
         return taken.get();
+    }
+
+    @ManagedAttribute(description = "Jobs left before the restart")
+    public int getJobsLeft() {
+        return Math.max(0, limit - taken.get());
     }
 
     @Override

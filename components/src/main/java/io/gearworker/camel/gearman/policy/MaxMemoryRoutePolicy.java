@@ -10,12 +10,15 @@ import javax.management.NotificationEmitter;
 import javax.management.NotificationListener;
 
 import org.apache.camel.Route;
+import org.apache.camel.api.management.ManagedAttribute;
+import org.apache.camel.api.management.ManagedResource;
 
 /**
  * Restart when the heap still holds more than a threshold right after a garbage collection: memory that GC cannot
- * reclaim, the leak the seed recycles workers for. Uses the JVM's collection-usage thresholds on the heap pools
+ * reclaim, the leak that recycling workers guards against. Uses the JVM's collection-usage thresholds on the heap pools
  * that support them (the old generation), so it costs nothing between collections.
  */
+@ManagedResource(description = "Restart when the heap holds more than a threshold after GC (max-memory)")
 public class MaxMemoryRoutePolicy extends RestartPolicySupport {
 
     private final long maxBytes;
@@ -31,6 +34,11 @@ public class MaxMemoryRoutePolicy extends RestartPolicySupport {
             throw new IllegalArgumentException("max-memory must be > 0 bytes, was " + maxBytes);
         }
         this.maxBytes = maxBytes;
+    }
+
+    @ManagedAttribute(description = "Threshold (bytes): heap still used right after a GC above it requests a restart")
+    public long getMaxBytes() {
+        return maxBytes;
     }
 
     private String maxBytesText() {

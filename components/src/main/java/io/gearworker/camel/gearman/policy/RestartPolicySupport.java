@@ -5,6 +5,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.apache.camel.Route;
+import org.apache.camel.api.management.ManagedAttribute;
 import org.apache.camel.support.RoutePolicySupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,7 +43,8 @@ public abstract class RestartPolicySupport extends RoutePolicySupport {
     }
 
     /** True once the limit was reached. */
-    public boolean hasFired() {
+    @ManagedAttribute(description = "True once the limit was reached and a restart requested")
+    public boolean isFired() {
         return fired.get();
     }
 

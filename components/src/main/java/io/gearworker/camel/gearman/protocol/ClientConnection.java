@@ -9,13 +9,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import reactor.core.publisher.MonoSink;
 
 /**
  * A client connection that carries many jobs at once. gearmand answers SUBMIT_JOB with JOB_CREATED in order, so a
@@ -33,7 +33,7 @@ final class ClientConnection {
     private final Map<String, List<Submission>> running = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
-    private record Submission(JobRequest request, MonoSink<JobResult> sink) {
+    private record Submission(JobRequest request, CompletableFuture<JobResult> result) {
     }
 
     private ClientConnection(PacketConnection connection) {
@@ -63,14 +63,14 @@ final class ClientConnection {
         return !closed;
     }
 
-    void submit(JobRequest job, MonoSink<JobResult> sink) {
-        Submission s = new Submission(job, sink);
+    void submit(JobRequest job, CompletableFuture<JobResult> result) {
+        Submission s = new Submission(job, result);
         Packet packet = request(job.priority().packetType(job.background()), text(job.function()),
                 text(job.uniqueId()), job.workload());
         // enqueue and write under one lock: the FIFO order must be the wire order
         synchronized (writeOrder) {
             if (closed) {
-                sink.error(new IOException("connection to gearmand " + server() + " is closed"));
+                result.completeExceptionally(new IOException("connection to gearmand " + server() + " is closed"));
                 return;
             }
             awaitingHandle.add(s);
@@ -78,7 +78,7 @@ final class ClientConnection {
                 connection.send(packet);
             } catch (GearmanProtocolException e) {
                 awaitingHandle.remove(s); // refused before anything was written (too large)
-                sink.error(e);
+                result.completeExceptionally(e);
             } catch (IOException e) {
                 fail(e);
             }
@@ -112,7 +112,7 @@ final class ClientConnection {
                 }
                 String handle = p.textArgument(0);
                 if (s.request.background()) {
-                    s.sink.success(new JobResult(server(), handle, null));
+                    s.result.complete(new JobResult(server(), handle, null));
                 } else {
                     // added inside compute: atomic against fail() taking the list away
                     running.compute(handle, (h, waiting) -> {
@@ -124,17 +124,17 @@ final class ClientConnection {
             }
             case WORK_COMPLETE -> {
                 for (Submission s : ended(p)) {
-                    s.sink.success(new JobResult(server(), p.textArgument(0), p.argument(1)));
+                    s.result.complete(new JobResult(server(), p.textArgument(0), p.argument(1)));
                 }
             }
             case WORK_FAIL -> {
                 for (Submission s : ended(p)) {
-                    s.sink.error(new GearmanJobFailedException(p.textArgument(0), "job failed (WORK_FAIL)"));
+                    s.result.completeExceptionally(new GearmanJobFailedException(p.textArgument(0), "job failed (WORK_FAIL)"));
                 }
             }
             case WORK_EXCEPTION -> {
                 for (Submission s : ended(p)) {
-                    s.sink.error(new GearmanJobFailedException(p.textArgument(0), p.textArgument(1)));
+                    s.result.completeExceptionally(new GearmanJobFailedException(p.textArgument(0), p.textArgument(1)));
                 }
             }
             case ERROR -> {
@@ -142,7 +142,7 @@ final class ClientConnection {
                 Submission s = awaitingHandle.poll();
                 String text = "gearmand " + server() + " answered ERROR " + p.textArgument(0) + ": " + p.textArgument(1);
                 if (s != null) {
-                    s.sink.error(new IOException(text));
+                    s.result.completeExceptionally(new IOException(text));
                 } else {
                     LOG.warn(text);
                 }
@@ -167,12 +167,12 @@ final class ClientConnection {
         IOException e = new IOException("connection to gearmand " + server() + " lost before the job finished: "
                 + cause.getMessage(), cause);
         for (Submission s; (s = awaitingHandle.poll()) != null; ) {
-            s.sink.error(e);
+            s.result.completeExceptionally(e);
         }
         running.keySet().forEach(handle -> {
             List<Submission> waiting = running.remove(handle);
             if (waiting != null) {
-                waiting.forEach(s -> s.sink.error(e));
+                waiting.forEach(s -> s.result.completeExceptionally(e));
             }
         });
     }

@@ -3,10 +3,9 @@ package io.gearworker.camel.gearman.protocol;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import reactor.core.publisher.Mono;
 
 /**
  * Submits jobs to one or more gearmand servers (round robin; a server that cannot be reached is skipped). Each
@@ -39,16 +38,16 @@ public final class GearmanClient implements AutoCloseable {
     /**
      * Submits the job. Foreground: completes with WORK_COMPLETE's data, or fails with
      * {@link GearmanJobFailedException}. Background: completes with the handle as soon as gearmand queued it.
-     * Cancelling (e.g. a timeout) only stops waiting; the job itself stays with gearmand.
+     * Completing it early (e.g. {@code orTimeout}) only stops waiting; the job itself stays with gearmand.
      */
-    public Mono<JobResult> submit(JobRequest job) {
-        return Mono.create(sink -> {
-            try {
-                connection().submit(job, sink);
-            } catch (IOException | RuntimeException e) {
-                sink.error(e);
-            }
-        });
+    public CompletableFuture<JobResult> submit(JobRequest job) {
+        CompletableFuture<JobResult> result = new CompletableFuture<>();
+        try {
+            connection().submit(job, result);
+        } catch (IOException | RuntimeException e) {
+            result.completeExceptionally(e);
+        }
+        return result;
     }
 
     /**

@@ -60,8 +60,7 @@ class RestartPoliciesIT extends CamelTestSupport {
         List<CompletableFuture<JobResult>> results = new ArrayList<>();
         try (GearmanClient client = Gearman.client(gearmand.address())) {
             for (int i = 0; i < 40; i++) {
-                results.add(client.submit(JobRequest.foreground(fn, "100".getBytes(StandardCharsets.UTF_8)))
-                        .toFuture());
+                results.add(client.submit(JobRequest.foreground(fn, "100".getBytes(StandardCharsets.UTF_8))));
             }
             await().atMost(Duration.ofSeconds(10))
                     .until(() -> context.getRouteController().getRouteStatus(fn) == ServiceStatus.Stopped);
@@ -98,7 +97,7 @@ class RestartPoliciesIT extends CamelTestSupport {
                 new MaxLifetimeRoutePolicy(Duration.ofMillis(500), Duration.ZERO));
         try (GearmanClient client = Gearman.client(gearmand.address())) {
             CompletableFuture<JobResult> job = client.submit(
-                    JobRequest.foreground(fn, "2000".getBytes(StandardCharsets.UTF_8))).toFuture();
+                    JobRequest.foreground(fn, "2000".getBytes(StandardCharsets.UTF_8)));
             assertThat(new String(job.get(10, TimeUnit.SECONDS).data(), StandardCharsets.UTF_8)).isEqualTo("done");
             await().atMost(Duration.ofSeconds(5))
                     .until(() -> context.getRouteController().getRouteStatus(fn) == ServiceStatus.Stopped);

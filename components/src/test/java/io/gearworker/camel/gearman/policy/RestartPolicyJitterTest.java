@@ -47,9 +47,9 @@ class RestartPolicyJitterTest {
         assertThat(policy.tryReserve()).isTrue();
         policy.jobTaken();
         policy.jobTaken();
-        assertThat(policy.hasFired()).isFalse();
+        assertThat(policy.isFired()).isFalse();
         policy.jobTaken();
-        assertThat(policy.hasFired()).isTrue();
+        assertThat(policy.isFired()).isTrue();
         assertThat(policy.tryReserve()).isFalse();
     }
 

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 
 import io.gearworker.camel.gearman.protocol.AdminClient;
 import io.gearworker.camel.gearman.protocol.AdminClient.FunctionStatus;
@@ -45,7 +46,7 @@ public final class Gearman {
     public static String call(ServerAddress server, String function, String payload, Duration limit) {
         try (GearmanClient c = client(server)) {
             byte[] data = c.submit(JobRequest.foreground(function, payload.getBytes(StandardCharsets.UTF_8)))
-                    .block(limit).data();
+                    .orTimeout(limit.toMillis(), TimeUnit.MILLISECONDS).join().data();
             return new String(data, StandardCharsets.UTF_8);
         }
     }
