@@ -1,5 +1,5 @@
 # shellcheck shell=bash
-# Helpers shared by setup/demo.sh and setup/graceful-restart.sh: process handling, gearmand on a free port,
+# Helpers shared by setup/demo.sh, setup/graceful-restart.sh and setup/soak.sh: process handling, gearmand on a free port,
 # supervisord (setup/supervisord.conf) and the cleanup that leaves nothing running. Sourced, never run:
 # it only defines functions. The caller keeps `set -euo pipefail` and defines say (one line of progress)
 # and worker_pids (the pids of its workers that may outlive supervisord), and sets ROOT, CONF, RUN_DIR,
@@ -76,11 +76,13 @@ unpack_dist() {
 # port_free PORT: true if nothing listens on 127.0.0.1:PORT
 port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
-# start_gearmand DIR PORT: gearmand on 127.0.0.1:PORT, files in DIR and RUN_DIR; sets GEARMAND_PID; false unless it answers
+# start_gearmand DIR PORT: gearmand on 127.0.0.1:PORT, files in DIR and RUN_DIR, more options from the optional
+# array GEARMAND_ARGS (e.g. a persistent queue); sets GEARMAND_PID; false unless it answers
 start_gearmand() {
   local dir="$1" port="$2" i
   "$GEARMAND" --listen=127.0.0.1 --port="$port" --log-file="$dir/gearmand.log" \
-    --pid-file="$RUN_DIR/gearmand.pid" --verbose=WARNING >>"$dir/gearmand.out" 2>&1 &
+    --pid-file="$RUN_DIR/gearmand.pid" --verbose=WARNING ${GEARMAND_ARGS[@]+"${GEARMAND_ARGS[@]}"} \
+    >>"$dir/gearmand.out" 2>&1 &
   GEARMAND_PID=$!
   for ((i = 0; i < 100; i++)); do
     alive "$GEARMAND_PID" || return 1 # could not bind: the port was taken meanwhile
@@ -91,6 +93,16 @@ start_gearmand() {
   done
   kill -KILL "$GEARMAND_PID"
   return 1
+}
+
+# stop_gearmand: SIGTERM to GEARMAND_PID (SIGKILL after 5 s); returns once it is gone
+stop_gearmand() {
+  alive "$GEARMAND_PID" || return 0
+  kill -TERM "$GEARMAND_PID"
+  wait_gone "$GEARMAND_PID" 5 || {
+    kill -KILL "$GEARMAND_PID"
+    wait_gone "$GEARMAND_PID" 5 || true
+  }
 }
 
 # start_gearmand_on_free_port DIR PORT...: start_gearmand DIR on the first free PORT that works, sets PORT and SERVERS; or dies
@@ -168,9 +180,10 @@ drained_jobs() {
     d && /"event":"job_(ended|failed)"/ { n++ } END { print n + 0 }' "$@"
 }
 
-# cleanup [NOTICE]: EXIT trap: SIGTERM to BACKGROUND_PIDS, stop supervisord, SIGKILL workers_left, stop gearmand (say NOTICE)
+# cleanup [NOTICE]: EXIT trap: SIGTERM to BACKGROUND_PIDS, stop supervisord, SIGKILL workers_left, stop gearmand (say
+# NOTICE), delete the files in the optional array CLEANUP_FILES
 cleanup() {
-  local rc=$? pid
+  local rc=$? pid file
   trap - EXIT INT TERM
   trap '' PIPE # a reader that went away (| head, Ctrl-C on a pipe) must not cut the cleanup short
   set +e
@@ -187,9 +200,11 @@ cleanup() {
   done
   if alive "$GEARMAND_PID"; then
     [[ -z "${1:-}" ]] || say "$1"
-    kill -TERM "$GEARMAND_PID"
-    wait_gone "$GEARMAND_PID" 5 || kill -KILL "$GEARMAND_PID"
+    stop_gearmand
   fi
+  for file in ${CLEANUP_FILES[@]+"${CLEANUP_FILES[@]}"}; do
+    rm -f "$file"
+  done
   exit "$rc"
 }
 

@@ -6,7 +6,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 import io.gearworker.camel.gearman.protocol.GearmanClient;
 import io.gearworker.camel.gearman.protocol.JobRequest;
@@ -115,6 +117,56 @@ class WorkerSigtermIT {
             assertThat(events.get(1).code()).isZero();
         }
         assertThat(Gearman.status(GEARMAND.address(), function).total()).as("the job is still queued").isOne();
+    }
+
+    @Test
+    void aSigtermAnywhereInTheStartUpWindowStartsNoRouteAfterIt(@TempDir Path dir) throws Exception {
+        // 10 runs, each with jobs queued before start for a function only that worker has, and a SIGTERM 0 to
+        // 1.35 s after the worker's handler is installed (its "starting" log line): over camel-main's start-up.
+        // Each run either stops before any route starts (no ready, no job) or starts them all and drains.
+        int notStarted = 0;
+        int drained = 0;
+        for (int run = 0; run < 10; run++) {
+            long delayMillis = run * 150L;
+            String function = Gearman.uniqueFunction("sweep");
+            Path routes = writeRoute(dir, function);
+            try (GearmanClient client = Gearman.client(GEARMAND.address())) {
+                for (int j = 0; j < 3; j++) {
+                    client.submit(JobRequest.background(function, "queued".getBytes(StandardCharsets.UTF_8)))
+                            .block(LIMIT);
+                }
+            }
+            try (WorkerProcessHandle worker = WorkerProcessHandle.builder(GEARMAND.servers())
+                    .args("--routes", routes.toString()).start()) {
+                worker.awaitStderr(" starting: servers ", LIMIT);
+                Thread.sleep(delayMillis);
+                worker.signal("TERM");
+                int code = worker.awaitExit(LIMIT);
+                List<WorkerEvent> events = worker.events();
+                String story = "SIGTERM " + delayMillis + " ms after start-up began: " + events + "\n"
+                               + worker.diagnostics();
+                assertThat(code).as(story).isZero();
+                List<String> names = events.stream().map(WorkerEvent::event).toList();
+                assertThat(names).as(story).endsWith("exit").filteredOn("stopping"::equals).hasSize(1);
+                if (!names.contains("ready")) {
+                    assertThat(names).as("not ready, so no route started: " + story).containsExactly("stopping",
+                            "exit");
+                    assertThat(Gearman.status(GEARMAND.address(), function).total()).as(story).isEqualTo(3);
+                    notStarted++;
+                } else {
+                    assertThat(names.indexOf("ready")).as("ready before stopping: " + story)
+                            .isLessThan(names.indexOf("stopping"));
+                    Map<String, Long> starts = events.stream().filter(e -> e.is("job_started"))
+                            .collect(Collectors.groupingBy(WorkerEvent::handle, Collectors.counting()));
+                    Map<String, Long> ends = events.stream().filter(e -> e.is("job_ended"))
+                            .collect(Collectors.groupingBy(WorkerEvent::handle, Collectors.counting()));
+                    assertThat(ends).as("every job taken was finished: " + story).isEqualTo(starts);
+                    drained++;
+                }
+            }
+        }
+        System.out.printf("SIGTERM sweep over start-up: %d run(s) stopped before the routes, %d drained%n",
+                notStarted, drained);
     }
 
     @Test

@@ -3,6 +3,7 @@ package io.gearworker.worker.runtime;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.ReentrantLock;
 
 import io.gearworker.camel.gearman.GearmanConsumer;
 import org.apache.camel.CamelContext;
@@ -30,6 +31,7 @@ public final class StopControl {
     private static final long DRAIN_POLL_MILLIS = 10;
 
     private final AtomicReference<String> reason = new AtomicReference<>();
+    private final ReentrantLock starting = new ReentrantLock();
     private final MainSupport main;
     private final EventLog events;
     private final JobCounter jobs;
@@ -42,16 +44,42 @@ public final class StopControl {
         this.shutdownTimeout = shutdownTimeout;
     }
 
-    /** Asks the worker to drain and exit. Safe from any thread, including a signal handler; never blocks. */
+    /**
+     * Asks the worker to drain and exit. Safe from any thread, including a signal handler; it waits only while the
+     * routes are starting ({@link #beginStart}), so that a stop is either before the routes start (none starts) or
+     * after (they drain).
+     */
     void request(String why) {
-        if (reason.compareAndSet(null, why)) {
-            jobs.stopping();
-            LOG.info("Stopping ({}): no new jobs; {} job(s) done so far", why, jobs.done());
-            events.stopping(why, jobs.done());
-            Thread drain = new Thread(this::drainThenStop, "worker-drain");
-            drain.start();
-        } else {
-            LOG.info("Already stopping ({}); ignoring {}", reason.get(), why);
+        starting.lock();
+        try {
+            if (reason.compareAndSet(null, why)) {
+                jobs.stopping();
+                LOG.info("Stopping ({}): no new jobs; {} job(s) done so far", why, jobs.done());
+                events.stopping(why, jobs.done());
+                Thread drain = new Thread(this::drainThenStop, "worker-drain");
+                drain.start();
+            } else {
+                LOG.info("Already stopping ({}); ignoring {}", reason.get(), why);
+            }
+        } finally {
+            starting.unlock();
+        }
+    }
+
+    /**
+     * Called right before Camel starts the routes: holds stop requests off until {@link #endStart}, and tells
+     * whether a stop was requested already (then no route may start). Without this, a request between that check
+     * and the routes starting would let routes start, and take jobs, after it.
+     */
+    boolean beginStart() {
+        starting.lock();
+        return reason.get() != null;
+    }
+
+    /** Called once the routes started (or start-up failed), on the thread that called {@link #beginStart}. */
+    void endStart() {
+        if (starting.isHeldByCurrentThread()) {
+            starting.unlock();
         }
     }
 

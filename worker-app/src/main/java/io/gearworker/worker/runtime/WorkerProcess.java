@@ -90,7 +90,7 @@ public final class WorkerProcess {
                 ShutdownStrategy strategy = m.getCamelContext().getShutdownStrategy();
                 strategy.setTimeUnit(TimeUnit.MILLISECONDS);
                 strategy.setTimeout(Math.max(1, settings.shutdownTimeout().toMillis()));
-                if (stop.reason() != null) {
+                if (stop.beginStart()) { // stop requests wait until afterStart: none falls between check and start
                     // asked to stop while starting: start no route, so no job is taken after the request
                     m.getCamelContext().setAutoStartup(false);
                 }
@@ -98,12 +98,16 @@ public final class WorkerProcess {
 
             @Override
             public void afterStart(BaseMainSupport m) {
-                if (stop.reason() == null) {
-                    events.ready(ProcessHandle.current().pid(), EventLog.localHost(), settings.servers(),
-                            functions(m.getCamelContext()));
-                } else {
-                    LOG.info("Worker {} was asked to stop ({}) while starting; not ready", settings.workerId(),
-                            stop.reason());
+                try {
+                    if (stop.reason() == null) {
+                        events.ready(ProcessHandle.current().pid(), EventLog.localHost(), settings.servers(),
+                                functions(m.getCamelContext()));
+                    } else {
+                        LOG.info("Worker {} was asked to stop ({}) while starting; not ready", settings.workerId(),
+                                stop.reason());
+                    }
+                } finally {
+                    stop.endStart();
                 }
             }
         });
@@ -123,6 +127,8 @@ public final class WorkerProcess {
                 LOG.error("Worker {} failed: {}", settings.workerId(), e.getMessage(), e);
             }
             failed = true;
+        } finally {
+            stop.endStart(); // when start-up failed before afterStart
         }
         int code;
         String reason;
