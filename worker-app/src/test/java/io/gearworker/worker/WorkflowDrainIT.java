@@ -84,7 +84,7 @@ class WorkflowDrainIT {
                      .env("FANOUT_CHILD_FUNCTION", kid).args("--shutdown-timeout", "1s").start()) {
             first.awaitEvent("ready", LIMIT);
             try (ExternalProcess client = WorkerCli.start("submit", "--servers", GEARMAND.servers(),
-                    "--timeout", "35s", "-f", "fanout", "4 5000")) {
+                    "--timeout", "35s", "-f", "fanout", "4 8000")) {
                 String handle = first.awaitEvent("job_started", e -> "fanout".equals(e.function()), LIMIT).handle();
                 try (WorkerProcessHandle second = WorkerProcessHandle.builder(GEARMAND.servers())
                         .workerId(WorkerProcessHandle.uniqueWorkerId("handback-second"))
@@ -100,10 +100,10 @@ class WorkflowDrainIT {
                     second.awaitEvent("job_ended", e -> handle.equals(e.handle()), LIMIT);
                     ExternalProcess.Result result = client.await(LIMIT);
                     assertThat(result.exitCode()).as(result.toString()).isZero();
-                    Matcher m = Pattern.compile("fanout 4 x 5000 ms in (\\d+) ms\n").matcher(result.stdout());
+                    Matcher m = Pattern.compile("fanout 4 x 8000 ms in (\\d+) ms\n").matcher(result.stdout());
                     assertThat(m.matches()).as(result.stdout()).isTrue();
                     assertThat(Long.parseLong(m.group(1)))
-                            .as("the re-run waited only for what was left of the running children").isLessThan(5000);
+                            .as("the re-run waited only for what was left of the running children").isLessThan(8000);
                     assertThat(executions).as("each child ran once: %s", executions).hasSize(4)
                             .doesNotHaveDuplicates().allMatch(id -> id.startsWith("fanout/" + handle + "/"));
                     second.signal("TERM");

@@ -68,7 +68,7 @@ class FanoutIT {
         ChildWorker children = start(1, kids(12), "3");
         String kid = children.function();
         List<Integer> samples = new ArrayList<>();
-        CompletableFuture<Outcome> parent = ProgressClient.submit(GEARMAND.address(), "fanout", "12 300");
+        CompletableFuture<Outcome> parent = ProgressClient.submit(GEARMAND.address(), "fanout", "12 500");
         while (!parent.isDone()) {
             samples.add(Gearman.status(GEARMAND.address(), kid).total());
             TimeUnit.MILLISECONDS.sleep(20);
@@ -139,7 +139,8 @@ class FanoutIT {
         Outcome out = ProgressClient.call(GEARMAND.address(), "fanout", "2 100", LIMIT);
 
         assertThat(out.end()).as(out.toString()).isEqualTo(PacketType.WORK_EXCEPTION);
-        assertThat(out.text()).contains("child 1/2", nobody, "no result");
+        // both children time out together: either may be the first
+        assertThat(out.text()).containsPattern("^child [12]/2 ").contains(nobody, "no result");
         assertThat(out.millis()).as("failed after the 1 s child timeout, not at once").isGreaterThanOrEqualTo(900);
     }
 }
