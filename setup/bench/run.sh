@@ -2,8 +2,10 @@
 # Benchmarks: our worker vs the PHP reference worker (php-worker.php, written from the seed), side by side on the
 # same gearmand with the same load generator (our `submit` client), alternating runs, medians of ROUNDS.
 # Prints a Markdown table. Never part of setup/test.sh: figures are measured here, not asserted.
+# Ours runs the documented way, the distribution's bin/gearman-worker (unpacked into the bench's own directory;
+# its first start records the class-data archive before the rounds), or with --ours jar `java -jar gearman-worker.jar`.
 #
-#   setup/bench/run.sh [--rounds 3] [--jobs 20000] [--with-restart-test]
+#   setup/bench/run.sh [--rounds 3] [--jobs 20000] [--ours launcher|jar] [--with-restart-test]
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -14,19 +16,29 @@ JOBS=20000
 WARMUP=30000 # the JIT compiles the hot path within the first tens of thousands of jobs; workers run warm
 CLIENT_CONCURRENCY=32
 RESTART_TEST=no
+OURS=launcher
 while [ $# -gt 0 ]; do
   case "$1" in
     --rounds) ROUNDS=$2; shift 2 ;;
     --jobs) JOBS=$2; shift 2 ;;
+    --ours) OURS=$2; shift 2 ;;
     --with-restart-test) RESTART_TEST=yes; shift ;;
-    *) echo "usage: $0 [--rounds N] [--jobs N] [--with-restart-test]" >&2; exit 2 ;;
+    *) echo "usage: $0 [--rounds N] [--jobs N] [--ours launcher|jar] [--with-restart-test]" >&2; exit 2 ;;
   esac
 done
 
-[ -f "$JAR" ] || (cd "$ROOT" && mvn -B -q -DskipTests package)
+[ -f "$JAR" ] && ls "$ROOT"/worker-app/target/gearman-worker-*.tar.gz >/dev/null 2>&1 \
+  || (cd "$ROOT" && mvn -B -q -DskipTests package)
 command -v gearmand >/dev/null || bash "$ROOT/setup/install.sh"
 
 WORK=$(mktemp -d /tmp/gearman-bench.XXXXXX)
+if [ "$OURS" = launcher ]; then
+  tar xzf "$(ls -t "$ROOT"/worker-app/target/gearman-worker-*.tar.gz | head -1)" -C "$WORK"
+  OURS_CMD=("$(ls -d "$WORK"/gearman-worker-*/)bin/gearman-worker")
+  "${OURS_CMD[0]}" jvm-cache > /dev/null # the archive a worker's first start would record
+else
+  OURS_CMD=(java -jar "$JAR")
+fi
 PIDS=()
 cleanup() {
   for p in "${PIDS[@]}"; do kill -9 "$p" 2>/dev/null || true; done
@@ -65,7 +77,7 @@ hwm_kb() { local total=0 p; for p in "$@"; do total=$(( total + $(awk '/VmHWM/ {
 await_ready() { # LOGFILE… : until each log has a ready event
   local f
   for f in "$@"; do
-    for _ in $(seq 400); do grep -q '"event":"ready"' "$f" 2>/dev/null && break; sleep 0.01; done
+    for _ in $(seq 3000); do grep -q '"event":"ready"' "$f" 2>/dev/null && break; sleep 0.01; done
     grep -q '"event":"ready"' "$f" || { echo "worker did not get ready: $f" >&2; exit 1; }
   done
 }
@@ -76,7 +88,7 @@ start() {
   WORKER_PIDS=()
   start_ms=$(now_ms)
   if [ "$kind" = java ]; then
-    java -jar "$JAR" run --servers "$SERVERS" --worker-id bench-java --concurrency "$slots" \
+    "${OURS_CMD[@]}" run --servers "$SERVERS" --worker-id bench-java --concurrency "$slots" \
       > "$WORK/java.out" 2> "$WORK/java.err" &
     WORKER_PIDS+=($!); logs+=("$WORK/java.out")
   else
@@ -150,7 +162,8 @@ echo
 echo "Measured $(date -u +%Y-%m-%d) on $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo)," \
      "$(java -version 2>&1 | head -1), PHP $(php -r 'echo PHP_VERSION;'), gearmand $(gearmand --version | awk '{print $2}');" \
      "medians of $ROUNDS alternating rounds, $JOBS jobs per throughput run, client: one \`submit\` process," \
-     "$CLIENT_CONCURRENCY jobs in flight, \`reverse\` of 23 bytes."
+     "$CLIENT_CONCURRENCY jobs in flight, \`reverse\` of 23 bytes; ours: $OURS;" \
+     "load average $(cut -d' ' -f1-3 /proc/loadavg)."
 echo
 echo "| figure | ours | PHP reference | ours ÷ PHP |"
 echo "|---|---|---|---|"

@@ -9,6 +9,7 @@ import io.gearworker.worker.cli.TerminateCommand;
 import io.gearworker.worker.cli.WorkersCommand;
 import io.gearworker.worker.runtime.StopSignals;
 
+import java.util.Arrays;
 import java.util.Set;
 
 import picocli.CommandLine;
@@ -29,8 +30,19 @@ public final class WorkerMain {
         String[] withCommand = withDefaultCommand(args);
         if (withCommand[0].equals("run")) {
             StopSignals.install(); // before anything slow: a SIGTERM during start-up must not be lost
+            System.exit(runCommandLine().execute(Arrays.copyOfRange(withCommand, 1, withCommand.length)));
         }
         System.exit(commandLine().execute(withCommand));
+    }
+
+    /**
+     * The {@code run} command alone: a worker start builds no model of the other commands (picocli reads every
+     * command's annotations by reflection, in Java 5 class files that the class-data archive cannot hold).
+     */
+    static CommandLine runCommandLine() {
+        CommandLine cl = new CommandLine(new RunCommand()).setCommandName("gearman-worker run");
+        cl.setDefaultValueProvider(ConfigDefaults.forWorker());
+        return cl;
     }
 
     static int execute(String... args) {

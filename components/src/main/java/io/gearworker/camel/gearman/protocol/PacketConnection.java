@@ -18,6 +18,12 @@ import java.time.Duration;
  */
 public final class PacketConnection implements Closeable {
 
+    /**
+     * Read and write buffer per connection. A worker holds a connection per job slot, function and server, so this
+     * is most of a slot's memory (64 KiB buffers cost ~0.6 MB per slot); larger packets bypass it.
+     */
+    private static final int BUFFER_SIZE = 8 * 1024;
+
     private final ServerAddress server;
     private final PacketCodec codec;
     private final Socket socket;
@@ -28,8 +34,8 @@ public final class PacketConnection implements Closeable {
         this.server = server;
         this.codec = codec;
         this.socket = socket;
-        this.in = new DataInputStream(new BufferedInputStream(socket.getInputStream(), 64 * 1024));
-        this.out = new BufferedOutputStream(socket.getOutputStream(), 64 * 1024);
+        this.in = new DataInputStream(new BufferedInputStream(socket.getInputStream(), BUFFER_SIZE));
+        this.out = new BufferedOutputStream(socket.getOutputStream(), BUFFER_SIZE);
     }
 
     public static PacketConnection open(ServerAddress server, PacketCodec codec, Duration connectTimeout)
