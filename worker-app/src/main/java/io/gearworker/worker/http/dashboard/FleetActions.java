@@ -23,6 +23,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 
 import io.gearworker.camel.gearman.protocol.AdminClient;
 import io.gearworker.camel.gearman.protocol.ServerAddress;
@@ -202,10 +203,10 @@ public final class FleetActions implements AutoCloseable {
 
     /** An output stream that hands each complete line to a consumer (the rolling restart's output to the log). */
     private static final class LineSplitter extends OutputStream {
-        private final java.util.function.Consumer<String> lines;
+        private final Consumer<String> lines;
         private final ByteArrayOutputStream current = new ByteArrayOutputStream();
 
-        LineSplitter(java.util.function.Consumer<String> lines) {
+        LineSplitter(Consumer<String> lines) {
             this.lines = lines;
         }
 

@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 
 import io.gearworker.camel.gearman.protocol.AdminClient;
 import io.gearworker.camel.gearman.protocol.ServerAddress;
@@ -113,17 +114,22 @@ public final class FleetCollector {
 
     /** The workers' answers to {@code status} by id; an answer starting with {@code !} is the error instead. */
     private Map<String, String> statuses(Iterable<Seen> workers) {
-        Map<String, String> answers = new java.util.concurrent.ConcurrentHashMap<>();
-        Flux.fromIterable(workers)
-                .filter(Seen::hasControlFunction)
-                .flatMap(w -> control.send(w.asWorker(), "status")
-                        .doOnNext(answer -> answers.put(w.id, answer))
-                        .onErrorResume(e -> {
-                            answers.put(w.id, "!" + e.getMessage());
-                            return Mono.empty();
-                        }))
-                .then()
-                .block(statusTimeout.plusSeconds(1));
+        Map<String, String> answers = new ConcurrentHashMap<>();
+        try {
+            Flux.fromIterable(workers)
+                    .filter(Seen::hasControlFunction)
+                    .flatMap(w -> control.send(w.asWorker(), "status")
+                            .timeout(statusTimeout)
+                            .doOnNext(answer -> answers.put(w.id, answer))
+                            .onErrorResume(e -> {
+                                answers.put(w.id, "!" + e.getMessage());
+                                return Mono.empty();
+                            }))
+                    .then()
+                    .block(statusTimeout.plusSeconds(1));
+        } catch (RuntimeException e) {
+            // the answers so far are kept; the others show as "no answer to status"
+        }
         return answers;
     }
 
