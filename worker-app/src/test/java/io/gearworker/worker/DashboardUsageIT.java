@@ -25,6 +25,14 @@ class DashboardUsageIT {
     }
 
     @Test
+    void aLogWindowShorterThanTheChartExits2NamingIt() {
+        WorkerUsageIT.Outcome o = WorkerUsageIT.execute("dashboard", "--port", "0", "--log-window", "1m");
+
+        assertThat(o.code()).as(o.err()).isEqualTo(2);
+        assertThat(o.err().lines().findFirst().orElse("")).contains("--log-window 60s");
+    }
+
+    @Test
     void aLogThatIsADirectoryExits2NamingIt() {
         WorkerUsageIT.Outcome o = WorkerUsageIT.execute("dashboard", "--port", "0", "--log", dir.toString());
 

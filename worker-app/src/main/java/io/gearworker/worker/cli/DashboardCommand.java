@@ -49,6 +49,11 @@ public final class DashboardCommand implements Callable<Integer> {
             description = "Worker event logs to follow (several after one --log, or --log repeated).")
     List<Path> logs = new ArrayList<>();
 
+    @Option(names = "--log-window", defaultValue = "15m", converter = Durations.class, paramLabel = "DURATION",
+            description = "How far back the event-log figures look; older events are forgotten, so memory stays "
+                          + "bounded (default: ${DEFAULT-VALUE}; at least the 5-minute chart).")
+    Duration logWindow;
+
     @Option(names = "--port", defaultValue = "8080", paramLabel = "PORT",
             description = "HTTP port; 0 = any free port (default: ${DEFAULT-VALUE}).")
     int port;
@@ -76,6 +81,10 @@ public final class DashboardCommand implements Callable<Integer> {
         if (port < 0 || port > 65535) {
             throw new ParameterException(spec.commandLine(), "--port " + port + ": must be 0..65535");
         }
+        if (logWindow.compareTo(FleetCollector.THROUGHPUT_WINDOW) < 0) {
+            throw new ParameterException(spec.commandLine(), "--log-window " + logWindow.toSeconds() + "s: must be "
+                                                             + "at least 5m (the throughput chart's span)");
+        }
         for (Path log : logs) {
             if (Files.isDirectory(log)) {
                 throw new ParameterException(spec.commandLine(), "--log " + log + " is a directory; give the event "
@@ -89,7 +98,8 @@ public final class DashboardCommand implements Callable<Integer> {
             return t;
         });
         try (ControlClient control = new ControlClient(controlSecret, Duration.ofSeconds(2))) {
-            FleetCollector collector = new FleetCollector(addresses, admin, control, logs, Duration.ofSeconds(2));
+            FleetCollector collector = new FleetCollector(addresses, admin, control, logs, logWindow,
+                    Duration.ofSeconds(2));
             try (FleetActions actions = new FleetActions(allowActions, controlSecret, addresses, admin, control,
                     collector, rollingWait);
                  DashboardServer server = startServer(collector, actions)) {

@@ -41,6 +41,23 @@ class JobTimelineTest {
                 new JobTimeline.Exit(Instant.parse("2026-12-03T10:00:20Z"), "w2", "terminate"));
     }
 
+    @Test
+    void aTailForgetsTheEventsBeforeACutoffAndReadsOnAsBefore() throws IOException {
+        Path log = dir.resolve("w.events.log");
+        Files.writeString(log, line("10:00:00.000", "w1", "job_ended", "\"handle\":\"H:1\"") + "\n"
+                               + line("10:00:20.000", "w1", "job_ended", "\"handle\":\"H:2\"") + "\n");
+        EventLogTail tail = new EventLogTail(List.of(log));
+        tail.poll(false);
+
+        tail.forgetBefore(Instant.parse("2026-12-03T10:00:10Z"));
+        assertThat(tail.events()).extracting(EventReport.Event::handle).containsExactly("H:2");
+
+        Files.writeString(log, line("10:00:30.000", "w1", "job_ended", "\"handle\":\"H:3\"") + "\n",
+                java.nio.file.StandardOpenOption.APPEND);
+        tail.poll(false);
+        assertThat(tail.events()).extracting(EventReport.Event::handle).containsExactly("H:2", "H:3");
+    }
+
     private static String line(String time, String worker, String event, String more) {
         return "{\"ts\":\"2026-12-03T" + time + "Z\",\"worker\":\"" + worker + "\",\"event\":\"" + event + "\","
                + more + "}";

@@ -34,7 +34,7 @@ import reactor.core.publisher.Mono;
  */
 public final class FleetCollector {
 
-    static final Duration THROUGHPUT_WINDOW = Duration.ofMinutes(5);
+    public static final Duration THROUGHPUT_WINDOW = Duration.ofMinutes(5);
     static final Duration THROUGHPUT_BUCKET = Duration.ofSeconds(10);
     private static final int RECENT_EXITS = 10;
     private static final Set<String> FROM_GEARMAND = Set.of("id", "servers", "functions");
@@ -45,19 +45,23 @@ public final class FleetCollector {
     private final List<Path> logs;
     private final EventLogTail tail;
     private final Duration statusTimeout;
+    private final Duration logWindow;
     private volatile FleetSnapshot latest;
 
     /**
      * @param logs          event logs to follow; empty for none
+     * @param logWindow     how far back the event figures look: older events are forgotten, so memory stays
+     *                      bounded by the events of this window
      * @param statusTimeout how long a refresh waits for the workers' {@code status} answers
      */
     public FleetCollector(List<ServerAddress> servers, AdminClient admin, ControlClient control, List<Path> logs,
-                          Duration statusTimeout) {
+                          Duration logWindow, Duration statusTimeout) {
         this.servers = List.copyOf(servers);
         this.admin = admin;
         this.control = control;
         this.logs = List.copyOf(logs);
         this.tail = logs.isEmpty() ? null : new EventLogTail(logs);
+        this.logWindow = logWindow;
         this.statusTimeout = statusTimeout;
     }
 
@@ -185,10 +189,12 @@ public final class FleetCollector {
             return null;
         }
         tail.poll(false);
+        tail.forgetBefore(now.minus(logWindow));
         EventReport.Summary s = EventReport.summarize(tail.events(), tail.garbledLines(), now);
         JobTimeline.Timeline t = JobTimeline.of(tail, now, THROUGHPUT_WINDOW, THROUGHPUT_BUCKET, RECENT_EXITS);
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("logs", logs.stream().map(Path::toString).toList());
+        m.put("window_s", logWindow.toSeconds());
         m.put("started", s.started());
         m.put("ended", s.ended());
         m.put("failed", s.failed());
