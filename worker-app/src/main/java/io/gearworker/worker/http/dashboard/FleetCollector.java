@@ -111,7 +111,7 @@ public final class FleetCollector {
         for (Seen w : seen.values()) {
             workers.add(worker(w, statuses.get(w.id)));
         }
-        FleetSnapshot snapshot = new FleetSnapshot(now, serverStates, functions, workers, events(now));
+        FleetSnapshot snapshot = new FleetSnapshot(now, serverStates, functions, workers, events());
         latest = snapshot;
         return snapshot;
     }
@@ -184,11 +184,12 @@ public final class FleetCollector {
         return line.length() <= 40 ? line : line.substring(0, 40) + "…";
     }
 
-    private Map<String, Object> events(Instant now) {
+    private Map<String, Object> events() {
         if (tail == null) {
             return null;
         }
         tail.poll(false);
+        Instant now = Instant.now(); // after the read: every event read is older, so the newest bucket holds it
         tail.forgetBefore(now.minus(logWindow));
         EventReport.Summary s = EventReport.summarize(tail.events(), tail.garbledLines(), now);
         JobTimeline.Timeline t = JobTimeline.of(tail, now, THROUGHPUT_WINDOW, THROUGHPUT_BUCKET, RECENT_EXITS);

@@ -88,6 +88,9 @@ class DashboardBrowserIT {
                 awaitText(page, Duration.ofSeconds(5), sleepQueued, "4");
                 assertThat(page.findElement(By.cssSelector("#functions tr[data-function='sleep'] td.running"))
                         .getText()).isEqualTo("3");
+                // the event logs: the three long jobs started, none ended yet; the chart has its 30 bars
+                awaitText(page, Duration.ofSeconds(5), By.cssSelector("#event-counts [data-count='started'] b"), "3");
+                assertThat(page.findElements(By.cssSelector("svg#throughput rect"))).hasSize(30);
 
                 // the quiet button: refused without the secret, done with it, shown within 2 s
                 WorkerProcessHandle target = workers.get(1);

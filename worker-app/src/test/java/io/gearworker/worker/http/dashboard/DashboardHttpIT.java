@@ -135,11 +135,12 @@ class DashboardHttpIT {
     }
 
     @Test
-    void metricsShowQueueDepthPerFunctionAndAFunctionNobodyServesIsFlagged() throws Exception {
+    void metricsShowQueueDepthPerFunctionAFunctionNobodyServesIsFlaggedAndAServerDownIsShown() throws Exception {
         String nobody = Gearman.uniqueFunction("nobody");
+        String unreachable = "127.0.0.1:" + closedPort();
         try (GearmanClient client = Gearman.client(GEARMAND.address());
-             DashboardProcess dashboard = DashboardProcess.start("--servers", GEARMAND.servers(), "--control-secret",
-                     SECRET)) {
+             DashboardProcess dashboard = DashboardProcess.start("--servers", GEARMAND.servers() + "," + unreachable,
+                     "--control-secret", SECRET)) {
             for (int i = 0; i < 3; i++) {
                 client.submit(JobRequest.background(nobody, "x".getBytes(StandardCharsets.UTF_8))).block(LIMIT);
             }
@@ -157,7 +158,11 @@ class DashboardHttpIT {
                     "gearman_queue_workers{function=\"reverse\"} 3\n",
                     "gearman_queue_jobs{function=\"reverse\",state=\"queued\"} 0\n",
                     "gearman_queue_server_up{server=\"" + GEARMAND.servers() + "\"} 1\n");
-            assertThat(metrics.body()).doesNotContain("_worker_");
+            assertThat(metrics.body()).doesNotContain("_worker_")
+                    .contains("gearman_queue_server_up{server=\"" + unreachable + "\"} 0\n");
+            Map<String, Object> down = map(list(fleet(dashboard).get("servers")).get(1));
+            assertThat(down).containsEntry("server", unreachable).containsEntry("reachable", false);
+            assertThat((String) down.get("error")).contains("cannot reach gearmand " + unreachable);
             assertThat(function(fleet(dashboard), nobody)).containsEntry("queued", 3L).containsEntry("workers", 0L)
                     .containsEntry("no_worker", true);
         }
@@ -206,6 +211,13 @@ class DashboardHttpIT {
             assertThat(resume.statusCode()).as(resume.body()).isEqualTo(200);
             assertThat(controlStatus(a)).contains("\"state\":\"running\"");
             assertThat(a.stderr()).doesNotContain(SECRET);
+        }
+    }
+
+    /** A loopback port nothing listens on: bound, then closed. */
+    private static int closedPort() throws IOException {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
         }
     }
 
