@@ -46,6 +46,8 @@ class DashboardRollingRestartIT {
             await().atMost(LIMIT.multipliedBy(2)).pollInterval(Duration.ofMillis(250))
                     .until(() -> get(dashboard.url("api/fleet")).contains("rolling restart done: every worker is back"));
             String fleetJson = get(dashboard.url("api/fleet"));
+            await().atMost(LIMIT).pollInterval(Duration.ofMillis(100))
+                    .until(() -> ids.stream().allMatch(id -> fleet.events(id, "ready").size() == 2));
             for (String id : ids) {
                 assertThat(fleetJson).contains("\"text\":\"DOWN " + id + "\"", "\"text\":\"BACK " + id + "\"");
                 assertThat(fleet.events(id, "exit")).extracting(WorkerEvent::reason).as(fleet.diagnostics())
