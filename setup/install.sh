@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Installs what a fresh Debian (bookworm) machine lacks to build, test and demo the worker:
-# gearmand and its CLI tools, supervisord, PHP + php-gearman (interop tests), Maven and JDK 17.
+# gearmand and its CLI tools, supervisord, PHP + php-gearman (interop tests), Maven and JDK 17, and
+# Chromium + its chromedriver (the dashboard's browser test drives them headless; nothing is downloaded at test time).
 # Idempotent: packages already installed are skipped, so a second run neither updates nor
 # needs the network. Runs as root, or through sudo when not root.
 # No system gearmand or supervisord is started: the demo and the tests start their own.
 set -euo pipefail
 
-PACKAGES=(gearman-job-server gearman-tools php-cli php-gearman supervisor maven openjdk-17-jdk-headless)
+PACKAGES=(gearman-job-server gearman-tools php-cli php-gearman supervisor maven openjdk-17-jdk-headless chromium chromium-driver)
 POLICY=/usr/sbin/policy-rc.d
 SAVED_POLICY="$POLICY.gearworker-saved"
 

@@ -1,6 +1,7 @@
 package io.gearworker.worker;
 
 import io.gearworker.worker.cli.ConfigDefaults;
+import io.gearworker.worker.cli.DashboardCommand;
 import io.gearworker.worker.cli.ReportCommand;
 import io.gearworker.worker.cli.RunCommand;
 import io.gearworker.worker.cli.StatusCommand;
@@ -20,11 +21,11 @@ import picocli.CommandLine.HelpCommand;
 @Command(name = "gearman-worker", mixinStandardHelpOptions = true, version = "gearman-worker 0.1.0",
          description = "Gearman worker platform on Apache Camel.",
          subcommands = { RunCommand.class, SubmitCommand.class, WorkersCommand.class, TerminateCommand.class,
-                         StatusCommand.class, ReportCommand.class, HelpCommand.class })
+                         StatusCommand.class, ReportCommand.class, DashboardCommand.class, HelpCommand.class })
 public final class WorkerMain {
 
     private static final Set<String> COMMANDS = Set.of("run", "submit", "workers", "terminate", "status", "report",
-            "help");
+            "dashboard", "help");
 
     public static void main(String[] args) {
         String[] withCommand = withDefaultCommand(args);

@@ -197,6 +197,11 @@ public final class WorkerProcessHandle implements AutoCloseable {
         return process.isAlive();
     }
 
+    /** The file the worker's stdout (its event log) goes to. */
+    public Path eventLog() {
+        return stdout;
+    }
+
     /** Milliseconds since the process was started. */
     public long uptimeMillis() {
         return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);

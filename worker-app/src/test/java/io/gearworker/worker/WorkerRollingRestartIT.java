@@ -52,8 +52,10 @@ class WorkerRollingRestartIT {
         try (SupervisedFleet fleet = SupervisedFleet.start(GEARMAND.servers(), size,
                 "--shutdown-timeout 10s --concurrency 2")) {
             List<String> ids = fleet.ids();
+            // a worker registers its functions just before it writes `ready`
             await().atMost(LIMIT).pollInterval(Duration.ofMillis(100))
-                    .until(() -> servingIds("reverse").containsAll(ids) && servingIds("sleep").containsAll(ids));
+                    .until(() -> servingIds("reverse").containsAll(ids) && servingIds("sleep").containsAll(ids)
+                                 && ids.stream().allMatch(id -> fleet.events(id, "ready").size() == 1));
             Map<String, Long> oldPids = new ConcurrentHashMap<>();
             ids.forEach(id -> oldPids.put(id, lastReadyPid(fleet, id)));
 
@@ -81,6 +83,8 @@ class WorkerRollingRestartIT {
                     }
                 }
 
+                await().atMost(LIMIT).pollInterval(Duration.ofMillis(100))
+                        .until(() -> ids.stream().allMatch(id -> fleet.events(id, "ready").size() == 2));
                 for (String id : ids) {
                     assertThat(fleet.events(id, "exit")).extracting(WorkerEvent::reason).as(id)
                             .containsExactly("terminate");

@@ -32,13 +32,13 @@ public final class ControlClient implements AutoCloseable {
     private final String secret;
     private final Duration timeout;
 
-    ControlClient(String secret, Duration timeout) {
+    public ControlClient(String secret, Duration timeout) {
         this.secret = secret;
         this.timeout = timeout;
     }
 
     /** The worker's answer to {@code command} (with the secret appended when one is set). */
-    Mono<String> send(WorkersCommand.Worker worker, String command) {
+    public Mono<String> send(WorkersCommand.Worker worker, String command) {
         ServerAddress server = ServerAddress.parse(worker.servers().iterator().next());
         GearmanClient client = clients.computeIfAbsent(server, s -> new GearmanClient(List.of(s),
                 new PacketCodec(PacketCodec.DEFAULT_MAX_PAYLOAD_SIZE), Duration.ofSeconds(3), readers));

@@ -37,10 +37,10 @@ public final class WorkersCommand implements Callable<Integer> {
      * A worker as seen across servers. {@code connections} ({@code server#fd}) identify this process's
      * registrations: a respawned process with the same id comes back on new connections.
      */
-    record Worker(String id, Set<String> servers, Set<String> functions, Set<String> connections) {
+    public record Worker(String id, Set<String> servers, Set<String> functions, Set<String> connections) {
 
         /** The worker's control function (seed naming), if it registered one. */
-        boolean hasControlFunction() {
+        public boolean hasControlFunction() {
             return functions.contains(WorkerControl.FUNCTION_PREFIX + id);
         }
     }
@@ -68,7 +68,7 @@ public final class WorkersCommand implements Callable<Integer> {
     }
 
     /** The workers of all servers by id, in order of first appearance; a server that fails fails the listing. */
-    static Map<String, Worker> list(AdminClient admin, List<ServerAddress> servers) throws IOException {
+    public static Map<String, Worker> list(AdminClient admin, List<ServerAddress> servers) throws IOException {
         Map<String, Worker> byId = new LinkedHashMap<>();
         for (ServerAddress server : servers) {
             for (AdminClient.WorkerLine line : admin.workers(server)) {

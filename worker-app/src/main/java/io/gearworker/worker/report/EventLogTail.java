@@ -10,6 +10,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -48,6 +49,17 @@ public final class EventLogTail {
             all.addAll(s.current);
         }
         return all;
+    }
+
+    /**
+     * Forgets the events older than {@code cutoff}, so a long-running reader (the dashboard) holds only a window of
+     * the logs in memory. What it reads later is taken as before.
+     */
+    public void forgetBefore(Instant cutoff) {
+        for (Source s : sources) {
+            s.kept.removeIf(e -> e.ts().isBefore(cutoff));
+            s.current.removeIf(e -> e.ts().isBefore(cutoff));
+        }
     }
 
     public long garbledLines() {

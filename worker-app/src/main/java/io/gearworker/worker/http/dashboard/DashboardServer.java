@@ -1,0 +1,226 @@
+package io.gearworker.worker.http.dashboard;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+
+/**
+ * The dashboard over HTTP (the JDK's {@link HttpServer}): the page and its script and style from the jar
+ * ({@code /dashboard/*}), {@code GET /api/fleet} (the fleet as JSON), {@code POST /api/actions} and
+ * {@code GET /metrics} (gearmand's queues for Prometheus).
+ * <p>
+ * An action must be a POST with a JSON body ({@code Content-Type: application/json}: a cross-site form cannot send
+ * one, and a cross-site script would need CORS, which is never granted), actions must be on, and with a control
+ * secret the request carries it in the header {@code X-Control-Secret}.
+ */
+public final class DashboardServer implements AutoCloseable {
+
+    static final String SECRET_HEADER = "X-Control-Secret";
+    private static final int MAX_BODY = 4096;
+    private static final Map<String, String> STATIC = Map.of(
+            "/", "index.html",
+            "/index.html", "index.html",
+            "/dashboard.js", "dashboard.js",
+            "/dashboard.css", "dashboard.css");
+
+    private final HttpServer server;
+    private final ExecutorService executor;
+    private final FleetCollector collector;
+    private final FleetActions actions;
+
+    private DashboardServer(HttpServer server, ExecutorService executor, FleetCollector collector,
+                            FleetActions actions) {
+        this.server = server;
+        this.executor = executor;
+        this.collector = collector;
+        this.actions = actions;
+    }
+
+    /** Binds the address and serves until {@link #close()}. */
+    public static DashboardServer start(InetSocketAddress address, FleetCollector collector, FleetActions actions)
+            throws IOException {
+        HttpServer http = HttpServer.create(address, 0);
+        ExecutorService executor = Executors.newFixedThreadPool(4, r -> {
+            Thread t = new Thread(r, "dashboard-http");
+            t.setDaemon(true);
+            return t;
+        });
+        http.setExecutor(executor);
+        DashboardServer dashboard = new DashboardServer(http, executor, collector, actions);
+        http.createContext("/", exchange -> dashboard.handle(exchange, dashboard::page));
+        http.createContext("/api/fleet", exchange -> dashboard.handle(exchange, dashboard::fleet));
+        http.createContext("/api/actions", exchange -> dashboard.handle(exchange, dashboard::action));
+        http.createContext("/metrics", exchange -> dashboard.handle(exchange, dashboard::metrics));
+        http.start();
+        return dashboard;
+    }
+
+    /** The bound address (the port chosen when 0 was asked for). */
+    public InetSocketAddress address() {
+        return server.getAddress();
+    }
+
+    private interface Handler {
+        void handle(HttpExchange exchange) throws IOException;
+    }
+
+    private void handle(HttpExchange exchange, Handler handler) throws IOException {
+        try {
+            exchange.getResponseHeaders().set("Cache-Control", "no-store");
+            exchange.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
+            handler.handle(exchange);
+        } catch (RuntimeException e) {
+            send(exchange, 500, "text/plain; charset=utf-8", "dashboard error: " + e.getMessage());
+        } finally {
+            exchange.close();
+        }
+    }
+
+    private void page(HttpExchange exchange) throws IOException {
+        if (!allowed(exchange, "GET")) {
+            return;
+        }
+        String file = STATIC.get(exchange.getRequestURI().getPath());
+        InputStream in = file == null ? null : DashboardServer.class.getResourceAsStream("/dashboard/" + file);
+        if (in == null) {
+            send(exchange, 404, "text/plain; charset=utf-8", "not found");
+            return;
+        }
+        byte[] body;
+        try (in) {
+            body = in.readAllBytes();
+        }
+        String type = file.endsWith(".js") ? "text/javascript; charset=utf-8"
+                : file.endsWith(".css") ? "text/css; charset=utf-8" : "text/html; charset=utf-8";
+        exchange.getResponseHeaders().set("Content-Security-Policy",
+                "default-src 'self'; connect-src 'self'; img-src 'self' data:; frame-ancestors 'none'");
+        send(exchange, 200, type, body);
+    }
+
+    private void fleet(HttpExchange exchange) throws IOException {
+        if (allowed(exchange, "GET")) {
+            send(exchange, 200, "application/json", fleetJson());
+        }
+    }
+
+    /** The latest snapshot with the actions' state, as {@code GET /api/fleet} returns it. */
+    String fleetJson() {
+        FleetSnapshot s = collector.latest();
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("time", s.time().toString());
+        m.put("servers", s.servers().stream().map(server -> {
+            Map<String, Object> e = new LinkedHashMap<>();
+            e.put("server", server.server());
+            e.put("reachable", server.reachable());
+            e.put("error", server.error());
+            return e;
+        }).toList());
+        m.put("functions", s.functions().stream().map(f -> {
+            Map<String, Object> e = new LinkedHashMap<>();
+            e.put("function", f.function());
+            e.put("server", f.server());
+            e.put("queued", f.queued());
+            e.put("running", f.running());
+            e.put("workers", f.workers());
+            e.put("connections", f.connections());
+            e.put("no_worker", f.noWorker());
+            return e;
+        }).toList());
+        m.put("workers", s.workers());
+        m.put("events", s.events());
+        m.put("actions", actions.state());
+        return Json.write(m);
+    }
+
+    private void action(HttpExchange exchange) throws IOException {
+        if (!allowed(exchange, "POST")) {
+            return;
+        }
+        if (!actions.enabled()) {
+            send(exchange, 403, "text/plain; charset=utf-8",
+                    "actions are off: start the dashboard with --allow-actions");
+            return;
+        }
+        String type = exchange.getRequestHeaders().getFirst("Content-Type");
+        if (type == null || !type.toLowerCase(Locale.ROOT).startsWith("application/json")) {
+            send(exchange, 415, "text/plain; charset=utf-8", "an action is a JSON body (application/json)");
+            return;
+        }
+        if (!actions.authorized(exchange.getRequestHeaders().getFirst(SECRET_HEADER))) {
+            send(exchange, 403, "text/plain; charset=utf-8", "wrong or missing control secret (" + SECRET_HEADER
+                                                              + ")");
+            return;
+        }
+        byte[] body = exchange.getRequestBody().readNBytes(MAX_BODY + 1);
+        Map<?, ?> request;
+        try {
+            if (body.length > MAX_BODY || !(Json.read(new String(body, StandardCharsets.UTF_8)) instanceof Map<?, ?> m)) {
+                throw new IOException("not a JSON object of at most " + MAX_BODY + " bytes");
+            }
+            request = m;
+        } catch (IOException e) {
+            send(exchange, 400, "text/plain; charset=utf-8", "bad action request: " + e.getMessage());
+            return;
+        }
+        Object action = request.get("action");
+        Object worker = request.get("worker");
+        Object batch = request.get("batch");
+        if (!(action instanceof String) || worker != null && !(worker instanceof String)
+            || batch != null && !(batch instanceof Long)) {
+            send(exchange, 400, "text/plain; charset=utf-8",
+                    "an action is {\"action\": \"quiet|resume|terminate|rolling-restart\", \"worker\": \"ID\" "
+                    + "(none = all), \"batch\": N (rolling restart)}");
+            return;
+        }
+        FleetActions.Outcome outcome = actions.run((String) action, (String) worker,
+                batch == null ? 1 : Math.toIntExact((Long) batch));
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("ok", outcome.status() < 300);
+        answer.put("message", outcome.message());
+        send(exchange, outcome.status(), "application/json", Json.write(answer));
+    }
+
+    private void metrics(HttpExchange exchange) throws IOException {
+        if (allowed(exchange, "GET")) {
+            send(exchange, 200, QueueMetrics.CONTENT_TYPE, QueueMetrics.text(collector.latest()));
+        }
+    }
+
+    /** False (after answering 405 with the allowed method) when the request uses another method. */
+    private static boolean allowed(HttpExchange exchange, String method) throws IOException {
+        if (exchange.getRequestMethod().equals(method)) {
+            return true;
+        }
+        exchange.getResponseHeaders().set("Allow", method);
+        send(exchange, 405, "text/plain; charset=utf-8", "method not allowed: use " + method);
+        return false;
+    }
+
+    private static void send(HttpExchange exchange, int status, String type, String body) throws IOException {
+        send(exchange, status, type, body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static void send(HttpExchange exchange, int status, String type, byte[] body) throws IOException {
+        exchange.getResponseHeaders().set("Content-Type", type);
+        exchange.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(body);
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        executor.shutdownNow();
+    }
+}

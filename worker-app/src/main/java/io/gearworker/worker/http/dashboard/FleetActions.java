@@ -1,0 +1,223 @@
+package io.gearworker.worker.http.dashboard;
+
+import io.gearworker.worker.cli.ControlClient;
+import io.gearworker.worker.cli.RollingRestart;
+import io.gearworker.worker.cli.WorkersCommand;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+
+import io.gearworker.camel.gearman.protocol.AdminClient;
+import io.gearworker.camel.gearman.protocol.ServerAddress;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * The dashboard's actions: {@code quiet}, {@code resume}, {@code terminate} for one worker or all, and a rolling
+ * restart of all ({@link RollingRestart} in the background, one at a time). They go to the workers' control
+ * functions, with the control secret when one is set. What each did is kept in a short log the page shows.
+ * Whether a request may act at all ({@link #enabled()}, {@link #authorized(String)}) is the HTTP layer's to ask.
+ */
+public final class FleetActions implements AutoCloseable {
+
+    static final List<String> ACTIONS = List.of("quiet", "resume", "terminate", "rolling-restart");
+    private static final Logger LOG = LoggerFactory.getLogger(FleetActions.class);
+    private static final int LOG_LINES = 50;
+
+    /** What an action did: an HTTP status and a message for the person who asked. */
+    record Outcome(int status, String message) {
+    }
+
+    private final boolean enabled;
+    private final byte[] secret;
+    private final List<ServerAddress> servers;
+    private final AdminClient admin;
+    private final ControlClient control;
+    private final FleetCollector collector;
+    private final Duration rollingWait;
+    private final Deque<Map<String, Object>> log = new ArrayDeque<>();
+    private final AtomicBoolean rolling = new AtomicBoolean();
+    private final ExecutorService background = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "dashboard-rolling-restart");
+        t.setDaemon(true);
+        return t;
+    });
+
+    /**
+     * @param enabled     whether actions may run at all ({@code --allow-actions})
+     * @param secret      the workers' control secret, which a request must also present; {@code null} for none
+     * @param rollingWait how long each batch of a rolling restart may take to come back
+     */
+    public FleetActions(boolean enabled, String secret, List<ServerAddress> servers, AdminClient admin,
+                        ControlClient control, FleetCollector collector, Duration rollingWait) {
+        this.enabled = enabled;
+        this.secret = secret == null || secret.isEmpty() ? null : secret.getBytes(StandardCharsets.UTF_8);
+        this.servers = List.copyOf(servers);
+        this.admin = admin;
+        this.control = control;
+        this.collector = collector;
+        this.rollingWait = rollingWait;
+    }
+
+    boolean enabled() {
+        return enabled;
+    }
+
+    boolean secretRequired() {
+        return secret != null;
+    }
+
+    /** True when no secret is set, or the one presented matches it (compared in constant time). */
+    boolean authorized(String presented) {
+        return secret == null
+               || presented != null && MessageDigest.isEqual(secret, presented.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The state the page shows: whether actions are on, need the secret, a rolling restart runs; the log. */
+    Map<String, Object> state() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("enabled", enabled);
+        m.put("secret_required", secret != null);
+        m.put("rolling_restart_running", rolling.get());
+        synchronized (log) {
+            m.put("log", new ArrayList<>(log));
+        }
+        return m;
+    }
+
+    /**
+     * Runs an action on one worker ({@code worker} its id) or on all ({@code worker} null). A rolling restart
+     * (all only) starts in the background and answers 202 at once.
+     */
+    Outcome run(String action, String worker, int batch) {
+        if (!ACTIONS.contains(action)) {
+            return new Outcome(400, "unknown action '" + action + "'; known: " + String.join(", ", ACTIONS));
+        }
+        Map<String, WorkersCommand.Worker> fleet;
+        try {
+            fleet = WorkersCommand.list(admin, servers);
+        } catch (IOException e) {
+            return new Outcome(502, "cannot list the workers: " + e.getMessage());
+        }
+        List<WorkersCommand.Worker> targets = new ArrayList<>();
+        if (worker == null) {
+            fleet.values().stream().filter(WorkersCommand.Worker::hasControlFunction).forEach(targets::add);
+        } else {
+            WorkersCommand.Worker w = fleet.get(worker);
+            if (w == null || !w.hasControlFunction()) {
+                return new Outcome(404, "no worker '" + worker + "' with a control function on " + servers);
+            }
+            targets.add(w);
+        }
+        if (action.equals("rolling-restart")) {
+            return worker != null ? new Outcome(400, "a rolling restart is for all workers; give no worker")
+                                  : rollingRestart(targets, batch);
+        }
+        Set<String> failed = ConcurrentHashMap.newKeySet();
+        List<String> answers = new ArrayList<>();
+        Flux.fromIterable(targets)
+                .flatMap(w -> control.send(w, action)
+                        .doOnNext(answer -> {
+                            synchronized (answers) {
+                                answers.add(answer);
+                            }
+                        })
+                        .onErrorResume(e -> {
+                            failed.add(w.id() + " (" + e.getMessage() + ")");
+                            return Mono.empty();
+                        }))
+                .blockLast();
+        collector.refresh(); // the page's next poll shows the effect
+        String who = worker != null ? worker : "all " + targets.size() + " workers";
+        String message = action + " " + who + (failed.isEmpty() ? ": done" : ": failed for " + String.join(", ",
+                failed));
+        record(message);
+        return new Outcome(failed.isEmpty() ? 200 : 502, message);
+    }
+
+    private Outcome rollingRestart(List<WorkersCommand.Worker> targets, int batch) {
+        if (batch < 1) {
+            return new Outcome(400, "batch must be at least 1, was " + batch);
+        }
+        if (targets.isEmpty()) {
+            return new Outcome(404, "no worker with a control function on " + servers);
+        }
+        if (!rolling.compareAndSet(false, true)) {
+            return new Outcome(409, "a rolling restart is already running");
+        }
+        String message = "rolling restart of " + targets.size() + " workers, " + batch + " at a time";
+        record(message + ": started");
+        background.execute(() -> {
+            try (PrintStream lines = new PrintStream(new LineSplitter(this::record), true, StandardCharsets.UTF_8)) {
+                RollingRestart.Result r = new RollingRestart(admin, servers, control, batch, rollingWait, lines, lines)
+                        .run(targets);
+                record("rolling restart " + (r.allBack() ? "done: every worker is back" : "stopped"));
+            } catch (IOException | RuntimeException e) {
+                record("rolling restart failed: " + e.getMessage());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                rolling.set(false);
+            }
+        });
+        return new Outcome(202, message + ": started");
+    }
+
+    private void record(String line) {
+        LOG.info("Action: {}", line);
+        Map<String, Object> entry = new LinkedHashMap<>();
+        entry.put("ts", Instant.now().toString());
+        entry.put("text", line);
+        synchronized (log) {
+            log.addFirst(entry);
+            while (log.size() > LOG_LINES) {
+                log.removeLast();
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        background.shutdownNow();
+    }
+
+    /** An output stream that hands each complete line to a consumer (the rolling restart's output to the log). */
+    private static final class LineSplitter extends OutputStream {
+        private final Consumer<String> lines;
+        private final ByteArrayOutputStream current = new ByteArrayOutputStream();
+
+        LineSplitter(Consumer<String> lines) {
+            this.lines = lines;
+        }
+
+        @Override
+        public synchronized void write(int b) {
+            if (b == '\n') {
+                lines.accept(current.toString(StandardCharsets.UTF_8));
+                current.reset();
+            } else {
+                current.write(b);
+            }
+        }
+    }
+}
