@@ -266,11 +266,6 @@ public final class WorkerProcessHandle implements AutoCloseable {
         return found;
     }
 
-    /** The file the worker's stdout (its event log) goes to. */
-    public Path eventLog() {
-        return stdout;
-    }
-
     /** Everything the worker wrote to stderr so far (its logging). */
     public String stderr() {
         try {

@@ -133,7 +133,7 @@ class WorkerSigtermIT {
             try (GearmanClient client = Gearman.client(GEARMAND.address())) {
                 for (int j = 0; j < 3; j++) {
                     client.submit(JobRequest.background(function, "queued".getBytes(StandardCharsets.UTF_8)))
-                            .block(LIMIT);
+                            .orTimeout(LIMIT.toMillis(), TimeUnit.MILLISECONDS).join();
                 }
             }
             try (WorkerProcessHandle worker = WorkerProcessHandle.builder(GEARMAND.servers())

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import io.gearworker.camel.gearman.protocol.GearmanClient;
 import io.gearworker.camel.gearman.protocol.JobRequest;
@@ -77,13 +78,14 @@ class DashboardBrowserIT {
                 // every slot busy with a long job, then four more: gearmand queues them, the page follows
                 for (int i = 0; i < 3; i++) {
                     client.submit(JobRequest.background("sleep", "20000".getBytes(StandardCharsets.UTF_8)))
-                            .block(LIMIT);
+                            .orTimeout(LIMIT.toMillis(), TimeUnit.MILLISECONDS).join();
                 }
                 for (WorkerProcessHandle w : workers) {
                     w.awaitEvent("job_started", LIMIT);
                 }
                 for (int i = 0; i < 4; i++) {
-                    client.submit(JobRequest.background("sleep", "10".getBytes(StandardCharsets.UTF_8))).block(LIMIT);
+                    client.submit(JobRequest.background("sleep", "10".getBytes(StandardCharsets.UTF_8)))
+                            .orTimeout(LIMIT.toMillis(), TimeUnit.MILLISECONDS).join();
                 }
                 awaitText(page, Duration.ofSeconds(5), sleepQueued, "4");
                 assertThat(page.findElement(By.cssSelector("#functions tr[data-function='sleep'] td.running"))

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 import io.gearworker.camel.gearman.protocol.GearmanClient;
 import io.gearworker.camel.gearman.protocol.JobRequest;
@@ -142,7 +143,8 @@ class DashboardHttpIT {
              DashboardProcess dashboard = DashboardProcess.start("--servers", GEARMAND.servers() + "," + unreachable,
                      "--control-secret", SECRET)) {
             for (int i = 0; i < 3; i++) {
-                client.submit(JobRequest.background(nobody, "x".getBytes(StandardCharsets.UTF_8))).block(LIMIT);
+                client.submit(JobRequest.background(nobody, "x".getBytes(StandardCharsets.UTF_8)))
+                        .orTimeout(LIMIT.toMillis(), TimeUnit.MILLISECONDS).join();
             }
             await().atMost(LIMIT).pollInterval(Duration.ofMillis(200))
                     .until(() -> get(dashboard.url("metrics")).body().contains(
