@@ -143,6 +143,25 @@ class GearmanFaultyServerIT extends CamelTestSupport {
     }
 
     @Test
+    void aPacketThatStopsHalfwayIsAProtocolErrorAfterTheConnectTimeout() throws Exception {
+        server = ScriptedGearmand.start(s -> {
+            s.handshake();
+            s.await(PacketType.GRAB_JOB_UNIQ);
+            s.sendRaw(new byte[] { 0, 'R', 'E', 'S', 0, 0 }); // half a header…
+            s.awaitClose();                                   // …and silence, the connection left open
+        });
+        String fn = worker("&connectTimeout=500");
+
+        Thread.sleep(WINDOW.toMillis());
+
+        assertThat(server.connections()).as("connection attempts in %s", WINDOW).isBetween(2, 10);
+        assertThat(warnings()).as("WARN lines").hasSizeBetween(1, 2);
+        assertThat(warnings().get(0)).contains("Protocol error on gearmand " + server.servers())
+                .contains("sent part of a packet, then nothing for 500 ms");
+        assertThat(context.getRouteController().getRouteStatus(fn)).isEqualTo(ServiceStatus.Started);
+    }
+
+    @Test
     void aServerThatComesRightIsServedAfterTheTroubles() throws Exception {
         AtomicInteger connection = new AtomicInteger();
         server = ScriptedGearmand.start(s -> {
