@@ -67,7 +67,7 @@ public class GearmanConfiguration implements Cloneable {
     @UriParam(label = "advanced", defaultValue = "3000",
               description = "TCP connect timeout (ms). Also how long gearmand may take to answer the ECHO that"
                             + " confirms a new connection or a result no grab follows, and, during a drain, a grab"
-                            + " already sent.")
+                            + " already sent; and the longest pause allowed inside a packet.")
     private long connectTimeout = 3000;
 
     @UriParam(label = "advanced", defaultValue = "100",

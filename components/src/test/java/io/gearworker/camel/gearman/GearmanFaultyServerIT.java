@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -140,6 +141,90 @@ class GearmanFaultyServerIT extends CamelTestSupport {
         assertThat(warnings().get(0)).contains("gearmand " + server.servers()).contains(logged);
         assertThat(routed).hasValue(0);
         assertThat(context.getRouteController().getRouteStatus(fn)).isEqualTo(ServiceStatus.Started);
+    }
+
+    @Test
+    void aPacketThatStopsHalfwayIsAProtocolErrorAfterTheConnectTimeout() throws Exception {
+        server = ScriptedGearmand.start(s -> {
+            s.handshake();
+            s.await(PacketType.GRAB_JOB_UNIQ);
+            s.sendRaw(new byte[] { 0, 'R', 'E', 'S', 0, 0 }); // half a header…
+            s.awaitClose();                                   // …and silence, the connection left open
+        });
+        String fn = worker("&connectTimeout=500");
+
+        Thread.sleep(WINDOW.toMillis());
+
+        assertThat(server.connections()).as("connection attempts in %s", WINDOW).isBetween(2, 10);
+        assertThat(warnings()).as("WARN lines").hasSizeBetween(1, 2);
+        assertThat(warnings().get(0)).contains("Protocol error on gearmand " + server.servers())
+                .contains("sent part of a packet, then nothing for 500 ms");
+        assertThat(context.getRouteController().getRouteStatus(fn)).isEqualTo(ServiceStatus.Started);
+    }
+
+    /** A drain: the job's result goes alone (no grab follows), so an ECHO must confirm it. */
+    private List<String> drainAJobAgainst(boolean answerTheEcho) throws Exception {
+        List<String> events = new CopyOnWriteArrayList<>();
+        context.getComponent("gearman", GearmanComponent.class).addJobListener(new GearmanJobListener() {
+            @Override
+            public void jobCompleted(GearmanJob job) {
+                events.add("completed");
+            }
+
+            @Override
+            public void jobHandedBack(GearmanJob job, String reason) {
+                events.add("handed back: " + reason);
+            }
+        });
+        CountDownLatch running = new CountDownLatch(1);
+        CountDownLatch finish = new CountDownLatch(1);
+        server = ScriptedGearmand.start(s -> {
+            s.handshake();
+            s.await(PacketType.GRAB_JOB_UNIQ);
+            s.send(Packet.response(PacketType.JOB_ASSIGN_UNIQ, Packet.text("H:1"), Packet.text("fn"),
+                    Packet.text("u-1"), Packet.text("work")));
+            s.await(PacketType.WORK_COMPLETE);
+            Packet echo = s.await(PacketType.ECHO_REQ);
+            if (answerTheEcho) {
+                s.send(Packet.response(PacketType.ECHO_RES, echo.argument(0)));
+            }
+            s.awaitClose();
+        });
+        String fn = Gearman.uniqueFunction("drained");
+        context.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("gearman:fn?servers=" + server.servers() + "&connectTimeout=1000").routeId(fn)
+                        .process(e -> {
+                            running.countDown();
+                            finish.await();
+                        });
+            }
+        });
+        GearmanConsumer consumer = (GearmanConsumer) context.getRoute(fn).getConsumer();
+        assertThat(running.await(5, TimeUnit.SECONDS)).isTrue();
+        context.getShutdownStrategy().setTimeout(30);
+
+        long start = System.nanoTime();
+        CompletableFuture<Void> stopped = CompletableFuture.runAsync(context::stop);
+        await("draining").atMost(Duration.ofSeconds(5)).until(consumer::isGrabbingPaused);
+        finish.countDown(); // the job ends during the drain: its result goes alone
+        stopped.get(10, TimeUnit.SECONDS);
+        assertThat((System.nanoTime() - start) / 1_000_000).as("stop (ms)").isLessThan(6000);
+        return events;
+    }
+
+    @Test
+    void aDrainedJobIsCompletedOnceGearmandAnswersTheEchoAfterItsResult() throws Exception {
+        assertThat(drainAJobAgainst(true)).containsExactly("completed");
+    }
+
+    @Test
+    void aDrainedJobWhoseResultGearmandNeverConfirmsIsHandedBackNotCompleted() throws Exception {
+        assertThat(drainAJobAgainst(false)).singleElement().asString()
+                .startsWith("handed back: connection to gearmand lost before it confirmed the result (gearmand "
+                            + server.servers() + " did not answer within")
+                .endsWith(WorkerConnectionLoop.RESULT_MAY_BE_LOST);
     }
 
     @Test

@@ -5,6 +5,7 @@ import java.io.BufferedOutputStream;
 import java.io.Closeable;
 import java.io.DataInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -27,17 +28,28 @@ public final class PacketConnection implements Closeable {
     private final ServerAddress server;
     private final PacketCodec codec;
     private final Socket socket;
+    private final int stallMillis;
+    private final Input buffer;
     private final DataInputStream in;
+    private int soTimeout; // what the socket's read timeout is set to; only the reading thread changes it
     private final OutputStream out;
 
-    private PacketConnection(ServerAddress server, PacketCodec codec, Socket socket) throws IOException {
+    private PacketConnection(ServerAddress server, PacketCodec codec, Socket socket, int stallMillis)
+            throws IOException {
         this.server = server;
         this.codec = codec;
         this.socket = socket;
-        this.in = new DataInputStream(new BufferedInputStream(socket.getInputStream(), BUFFER_SIZE));
+        this.stallMillis = stallMillis;
+        this.buffer = new Input(socket.getInputStream());
+        this.in = new DataInputStream(buffer);
         this.out = new BufferedOutputStream(socket.getOutputStream(), BUFFER_SIZE);
     }
 
+    /**
+     * Connects. {@code connectTimeout} also bounds a stall inside a packet: once a packet has begun, a pause longer
+     * than that in its bytes is a protocol error (a peer that sends half a packet and falls silent must not hold
+     * the connection for ever).
+     */
     public static PacketConnection open(ServerAddress server, PacketCodec codec, Duration connectTimeout)
             throws IOException {
         Socket socket = new Socket();
@@ -45,7 +57,8 @@ public final class PacketConnection implements Closeable {
             socket.setTcpNoDelay(true);
             socket.setKeepAlive(true);
             socket.connect(new InetSocketAddress(server.host(), server.port()), (int) connectTimeout.toMillis());
-            return new PacketConnection(server, codec, socket);
+            return new PacketConnection(server, codec, socket,
+                    (int) Math.max(1, Math.min(connectTimeout.toMillis(), Integer.MAX_VALUE)));
         } catch (IOException | RuntimeException e) {
             socket.close();
             throw e;
@@ -66,9 +79,27 @@ public final class PacketConnection implements Closeable {
         }
     }
 
-    /** Blocks until a packet arrives. Throws {@link java.io.EOFException} when gearmand closed the connection. */
+    /**
+     * Blocks until a packet arrives (however long until it begins, at most the stall bound between its bytes).
+     * Throws {@link java.io.EOFException} when gearmand closed the connection.
+     */
     public Packet receive() throws IOException {
-        Packet p = codec.read(in);
+        if (buffer.buffered() == 0) {
+            readTimeout(0); // the next packet may be far off: wait as long as it takes for it to begin
+            in.mark(1);
+            if (in.read() < 0) {
+                throw new java.io.EOFException("gearmand " + server + " closed the connection");
+            }
+            in.reset();
+        }
+        Packet p;
+        readTimeout(stallMillis);
+        try {
+            p = codec.read(in);
+        } catch (SocketTimeoutException e) {
+            throw new GearmanProtocolException("gearmand " + server + " sent part of a packet, then nothing for "
+                                               + stallMillis + " ms", e);
+        }
         if (p == null) {
             throw new java.io.EOFException("gearmand " + server + " closed the connection");
         }
@@ -82,10 +113,10 @@ public final class PacketConnection implements Closeable {
      * @return true when data is there (or the stream ended: {@link #receive()} reports that), false on timeout
      */
     public boolean awaitData(long millis) throws IOException {
-        if (in.available() > 0) {
+        if (buffer.buffered() > 0) {
             return true;
         }
-        socket.setSoTimeout((int) Math.max(1, Math.min(millis, Integer.MAX_VALUE)));
+        readTimeout((int) Math.max(1, Math.min(millis, Integer.MAX_VALUE)));
         try {
             in.mark(1);
             in.read();
@@ -93,8 +124,14 @@ public final class PacketConnection implements Closeable {
             return true;
         } catch (SocketTimeoutException e) {
             return false;
-        } finally {
-            socket.setSoTimeout(0);
+        }
+    }
+
+    /** Sets the socket's read timeout when it changes (setting it boxes the value: not once per packet). */
+    private void readTimeout(int millis) throws IOException {
+        if (soTimeout != millis) {
+            socket.setSoTimeout(millis);
+            soTimeout = millis;
         }
     }
 
@@ -115,5 +152,17 @@ public final class PacketConnection implements Closeable {
     @Override
     public String toString() {
         return "gearmand " + server;
+    }
+
+    /** The socket's read buffer, telling how much of it is unread without asking the socket. */
+    private static final class Input extends BufferedInputStream {
+
+        Input(InputStream in) {
+            super(in, BUFFER_SIZE);
+        }
+
+        int buffered() {
+            return count - pos;
+        }
     }
 }
