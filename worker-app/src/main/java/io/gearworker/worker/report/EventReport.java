@@ -36,9 +36,9 @@ import com.fasterxml.jackson.core.JsonToken;
  * <p>
  * A worker is known by its {@code worker} id. A <em>life</em> of a worker runs from its first event (normally
  * {@code ready}) to its {@code exit}. A life ends without an {@code exit} (reason {@code killed}) when a
- * {@code ready} comes in a life that already had one (the process died, e.g. kill -9, and supervisord started a new
- * one under the same id), or when its process is gone: its {@code ready} named this host and a pid that no longer
- * runs ({@link Liveness}).
+ * {@code ready}, or a {@code stopping} or {@code exit} of another pid, comes in a life that already had a
+ * {@code ready} (the process died, e.g. kill -9, and supervisord started a new one under the same id), or when its
+ * process is gone: its {@code ready} named this host and a pid that no longer runs ({@link Liveness}).
  * <p>
  * A job is known by its function and unique id when it has one (gearmand keeps the unique id across its restarts,
  * while a persistent queue gives the job a new handle), else by its server and handle. A {@code job_started} for a
@@ -231,6 +231,18 @@ public final class EventReport {
                 : "h\0" + (e.server() != null ? e.server() : "") + "\0" + e.handle();
     }
 
+    /**
+     * Whether the event comes from another process than the life's {@code ready}: a second {@code ready}, or a
+     * {@code stopping} / {@code exit} naming another pid (a successor stopped before it was ready).
+     */
+    private static boolean isAnotherProcess(Event e, Event ready) {
+        if (e.type() == EventType.READY) {
+            return true;
+        }
+        return (e.type() == EventType.STOPPING || e.type() == EventType.EXIT) && e.pid() != null
+               && ready.pid() != null && !e.pid().equals(ready.pid());
+    }
+
     /** {@link #summarize(Collection, long, Instant, Liveness)} knowing no process dead. */
     public static Summary summarize(Collection<Event> events, long garbledLines, Instant now) {
         return summarize(events, garbledLines, now, Liveness.UNKNOWN);
@@ -261,7 +273,7 @@ public final class EventReport {
                 continue; // an event of a later version
             }
             Life life = lifeOf.get(e.worker());
-            if (life != null && life.running() && e.type() == EventType.READY && life.ready != null) {
+            if (life != null && life.running() && life.ready != null && isAnotherProcess(e, life.ready)) {
                 life.end = lastSeen.get(e.worker()); // died without an exit event; a new process took the id
                 exits++;
                 exitReasons.merge(KILLED, 1L, Long::sum);

@@ -26,7 +26,7 @@ public enum EventField {
     JOBS("jobs"),
     /** exit: the exit code (a number). */
     CODE("code"),
-    /** ready: the process id (a number). */
+    /** ready, stopping, exit: the process id (a number). */
     PID("pid"),
     /** ready: the host name, so a report on the same host can tell whether the pid still runs. */
     HOST("host"),

@@ -28,15 +28,17 @@ public final class EventLog {
 
     private final OutputStream out;
     private final String worker;
+    private final long pid;
     private final Clock clock;
 
     public EventLog(OutputStream out, String worker) {
-        this(out, worker, Clock.systemUTC());
+        this(out, worker, ProcessHandle.current().pid(), Clock.systemUTC());
     }
 
-    EventLog(OutputStream out, String worker, Clock clock) {
+    EventLog(OutputStream out, String worker, long pid, Clock clock) {
         this.out = out;
         this.worker = worker;
+        this.pid = pid;
         this.clock = clock;
     }
 
@@ -74,12 +76,15 @@ public final class EventLog {
         write(EventType.JOB_HANDED_BACK, f);
     }
 
+    /** Carries the pid too, so a report can tell this process's stop from a killed predecessor's life. */
     public void stopping(String reason, long jobs) {
-        write(EventType.STOPPING, fields(EventField.REASON, reason, EventField.JOBS, jobs));
+        write(EventType.STOPPING, fields(EventField.REASON, reason, EventField.JOBS, jobs, EventField.PID, pid));
     }
 
+    /** Carries the pid too, like {@link #stopping}. */
     public void exit(String reason, long jobs, int code) {
-        write(EventType.EXIT, fields(EventField.REASON, reason, EventField.JOBS, jobs, EventField.CODE, code));
+        write(EventType.EXIT, fields(EventField.REASON, reason, EventField.JOBS, jobs, EventField.CODE, code,
+                EventField.PID, pid));
     }
 
     private static Map<EventField, Object> jobFields(Job job) {

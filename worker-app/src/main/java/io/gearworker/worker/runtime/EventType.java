@@ -18,9 +18,9 @@ public enum EventType {
     JOB_FAILED("job_failed"),
     /** The connection closed before gearmand evidently had the result: gearmand runs the job again; field error. */
     JOB_HANDED_BACK("job_handed_back"),
-    /** The first stop request; fields reason, jobs. */
+    /** The first stop request; fields reason, jobs, pid. */
     STOPPING("stopping"),
-    /** The process leaves; fields reason, jobs, code. */
+    /** The process leaves; fields reason, jobs, code, pid. */
     EXIT("exit");
 
     private final String wireName;

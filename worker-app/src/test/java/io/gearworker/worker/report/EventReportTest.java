@@ -228,6 +228,29 @@ class EventReportTest {
     }
 
     @Test
+    void aKilledWorkerWhoseSuccessorStoppedBeforeReadyEndsKilled() {
+        Summary s = new Log()
+                .ready(0, "worker-00", "vm", 101)
+                .job(1, "worker-00", "job_started", "127.0.0.1:4730", "H:vm:1", "a") // then kill -9
+                // supervisord started pid 102, stopped (supervisorctl restart) before it was ready
+                .add(3, "worker-00", "stopping", "\"reason\":\"sigterm\",\"jobs\":0,\"pid\":102")
+                .add(3.5, "worker-00", "exit", "\"reason\":\"sigterm\",\"jobs\":0,\"code\":0,\"pid\":102")
+                .summary(60);
+        assertThat(s.exitReasons()).containsExactly(Map.entry("killed", 1L), Map.entry("sigterm", 1L));
+        assertThat(s.workerExits()).isEqualTo(2);
+        assertThat(s.workersRunning()).isZero();
+        assertThat(s.lost()).isEqualTo(1);
+
+        // the same process's own stop is its own life
+        Summary own = new Log()
+                .ready(0, "worker-00", "vm", 101)
+                .add(3, "worker-00", "stopping", "\"reason\":\"sigterm\",\"jobs\":0,\"pid\":101")
+                .add(3.5, "worker-00", "exit", "\"reason\":\"sigterm\",\"jobs\":0,\"code\":0,\"pid\":101")
+                .summary(60);
+        assertThat(own.exitReasons()).containsExactly(Map.entry("sigterm", 1L));
+    }
+
+    @Test
     void jobsAreKeyedByServerAndHandle() {
         Summary s = new Log()
                 .ready(0, "w1")

@@ -18,7 +18,7 @@ class EventLogTest {
     private static final String PREFIX = "{\"ts\":\"2026-12-03T09:30:00.123456789Z\",\"worker\":\"w-1\",\"event\":";
 
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    private final EventLog log = new EventLog(out, "w-1", CLOCK);
+    private final EventLog log = new EventLog(out, "w-1", 4242, CLOCK);
     private final EventLog.Job job = new EventLog.Job("sleep", "H:vm:4", "127.0.0.1:4730", "run-7");
     private final EventLog.Job noUnique = new EventLog.Job("reverse", "H:vm:5", "127.0.0.1:4731", null);
 
@@ -53,8 +53,8 @@ class EventLogTest {
                 PREFIX + "\"job_handed_back\",\"function\":\"sleep\",\"handle\":\"H:vm:4\","
                 + "\"server\":\"127.0.0.1:4730\",\"unique\":\"run-7\","
                 + "\"error\":\"connection to gearmand lost: reset; the result may not have arrived\"}",
-                PREFIX + "\"stopping\",\"reason\":\"sigterm\",\"jobs\":3}",
-                PREFIX + "\"exit\",\"reason\":\"sigterm\",\"jobs\":4,\"code\":0}");
+                PREFIX + "\"stopping\",\"reason\":\"sigterm\",\"jobs\":3,\"pid\":4242}",
+                PREFIX + "\"exit\",\"reason\":\"sigterm\",\"jobs\":4,\"code\":0,\"pid\":4242}");
     }
 
     @Test
