@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.Map;
 
 import com.fasterxml.jackson.core.JsonFactory;
@@ -28,8 +29,13 @@ public final class EventLog {
         this.worker = worker;
     }
 
-    public void ready(long pid, String servers, String functions) {
-        write("ready", Map.of("pid", pid, "servers", servers, "functions", functions));
+    /** {@code http} is the bound host:port of the HTTP endpoint, or {@code null} when it is off. */
+    public void ready(long pid, String servers, String functions, String http) {
+        Map<String, Object> fields = new HashMap<>(Map.of("pid", pid, "servers", servers, "functions", functions));
+        if (http != null) {
+            fields.put("http", http);
+        }
+        write("ready", fields);
     }
 
     public void jobStarted(String function, String handle) {
@@ -64,7 +70,7 @@ public final class EventLog {
             g.writeStringField("worker", worker);
             g.writeStringField("event", event);
             for (String key : new String[] { "function", "handle", "reason", "jobs", "code", "pid", "servers",
-                    "functions", "error" }) {
+                    "functions", "error", "http" }) {
                 Object v = fields.get(key);
                 if (v instanceof Number n) {
                     g.writeNumberField(key, n.longValue());

@@ -1,5 +1,6 @@
 package io.gearworker.worker.runtime;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -9,6 +10,7 @@ import io.gearworker.camel.gearman.GearmanComponent;
 import io.gearworker.camel.gearman.policy.RestartPolicySupport;
 import io.gearworker.routes.ReverseRoute;
 import io.gearworker.routes.SleepRoute;
+import io.gearworker.worker.http.WorkerHttpServer;
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.main.BaseMainSupport;
@@ -65,6 +67,15 @@ public final class WorkerProcess {
         main.configure().addRoutesBuilder(new ReverseRoute());
         main.configure().addRoutesBuilder(new SleepRoute());
         WorkerControl control = new WorkerControl(settings, stop, jobs, policies, settings.controlSecret());
+        WorkerHttpServer http;
+        try {
+            http = startHttp(new WorkerState(settings, main, stop, control, policies), gearman);
+        } catch (IOException e) {
+            System.err.println("gearman-worker: bad configuration: --http-port " + settings.httpPort()
+                               + " / --http-host " + settings.httpHost() + ": cannot listen: " + e.getMessage());
+            events.exit("error", 0, EXIT_CONFIG);
+            return EXIT_CONFIG;
+        }
         main.configure().addRoutesBuilder(new RouteBuilder() {
             @Override
             public void configure() {
@@ -96,7 +107,8 @@ public final class WorkerProcess {
             @Override
             public void afterStart(BaseMainSupport m) {
                 if (stop.reason() == null) {
-                    events.ready(ProcessHandle.current().pid(), settings.servers(), functions(m.getCamelContext()));
+                    events.ready(ProcessHandle.current().pid(), settings.servers(), functions(m.getCamelContext()),
+                            http == null ? null : http.address());
                 } else {
                     LOG.info("Worker {} was asked to stop ({}) while starting; not ready", settings.workerId(),
                             stop.reason());
@@ -120,6 +132,9 @@ public final class WorkerProcess {
             }
             failed = true;
         }
+        if (http != null) {
+            http.close(); // after the drain and Camel's shutdown: probes saw 'stopping' until now
+        }
         int code;
         String reason;
         if (badConfig) {
@@ -137,6 +152,19 @@ public final class WorkerProcess {
         }
         events.exit(reason, jobs.done(), code);
         return code;
+    }
+
+    /** The HTTP endpoint (metrics, health) when {@code --http-port} is set, counting jobs from the start. */
+    private WorkerHttpServer startHttp(WorkerState state, GearmanComponent gearman) throws IOException {
+        WorkerSettings s = state.settings();
+        if (s.httpPort() == null) {
+            return null;
+        }
+        // Camel's health checks (context, routes, and those components register) join the worker's own in /health
+        main.configure().health().withEnabled(true).withRoutesEnabled(true).setConsumersEnabled(true);
+        WorkerHttpServer http = WorkerHttpServer.start(state, s.httpHost(), s.httpPort());
+        gearman.addJobListener(http.jobListener());
+        return http;
     }
 
     private String routesPattern() {
