@@ -1,6 +1,7 @@
 package io.gearworker.worker.http;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -11,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -59,7 +61,7 @@ class WorkerHttpIT {
                             ("job-" + i).getBytes(StandardCharsets.UTF_8))).toFuture());
                 }
                 CompletableFuture.allOf(jobs.toArray(CompletableFuture[]::new)).get(LIMIT.toSeconds(),
-                        java.util.concurrent.TimeUnit.SECONDS);
+                        TimeUnit.SECONDS);
             }
             assertThat(Gearman.call(GEARMAND.address(), "_worker_" + w.workerId(), "status", LIMIT))
                     .contains("\"state\":\"running\"");
@@ -132,7 +134,7 @@ class WorkerHttpIT {
                 assertThat(sample(get(http, "/metrics").body(), "gearman_jobs_in_flight{function=\"sleep\"}"))
                         .isEqualTo(1.0);
 
-                assertThat(new String(job.get(LIMIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS).data(),
+                assertThat(new String(job.get(LIMIT.toSeconds(), TimeUnit.SECONDS).data(),
                         StandardCharsets.UTF_8)).isEqualTo("slept 3000 ms");
             }
             assertThat(w.awaitExit(LIMIT)).isZero();
@@ -158,7 +160,7 @@ class WorkerHttpIT {
 
     @Test
     void aPortInUseFailsStartUpNamingTheOption() throws Exception {
-        try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress());
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
              WorkerProcessHandle w = WorkerProcessHandle.builder(GEARMAND.servers())
                      .args("--http-port", Integer.toString(taken.getLocalPort())).start()) {
             assertThat(w.awaitExit(LIMIT)).as(w.diagnostics()).isEqualTo(2);
