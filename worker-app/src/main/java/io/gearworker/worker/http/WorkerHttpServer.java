@@ -5,6 +5,8 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -73,6 +75,7 @@ public final class WorkerHttpServer implements AutoCloseable {
             try {
                 metrics.complete(new WorkerMetrics(worker));
             } catch (Throwable e) {
+                LOG.error("Metrics unavailable: {}; jobs are not counted, /metrics answers 500", e.getMessage(), e);
                 metrics.completeExceptionally(e);
             }
         }, "worker-http-metrics-init");
@@ -115,28 +118,49 @@ public final class WorkerHttpServer implements AutoCloseable {
 
     /**
      * Hands each job event to the metrics once they are built; the rare job that starts before that waits for them
-     * (the build runs while Camel starts, which takes longer).
+     * (the build runs while Camel starts, which takes longer). If they could not be built, jobs go on uncounted: a
+     * listener never throws into the consumer.
      */
     private record JobListenerOf(CompletableFuture<WorkerMetrics> metrics) implements GearmanJobListener {
 
         @Override
         public void jobStarted(GearmanJob job) {
-            metrics.join().jobListener().jobStarted(job);
+            JobMetrics jobs = jobs();
+            if (jobs != null) {
+                jobs.jobStarted(job);
+            }
         }
 
         @Override
         public void jobCompleted(GearmanJob job) {
-            metrics.join().jobListener().jobCompleted(job);
+            JobMetrics jobs = jobs();
+            if (jobs != null) {
+                jobs.jobCompleted(job);
+            }
         }
 
         @Override
         public void jobFailed(GearmanJob job, Throwable cause) {
-            metrics.join().jobListener().jobFailed(job, cause);
+            JobMetrics jobs = jobs();
+            if (jobs != null) {
+                jobs.jobFailed(job, cause);
+            }
         }
 
         @Override
         public void jobHandedBack(GearmanJob job, String reason) {
-            metrics.join().jobListener().jobHandedBack(job, reason);
+            JobMetrics jobs = jobs();
+            if (jobs != null) {
+                jobs.jobHandedBack(job, reason);
+            }
+        }
+
+        private JobMetrics jobs() {
+            try {
+                return metrics.join().jobListener();
+            } catch (CompletionException | CancellationException e) {
+                return null; // logged once when the build failed
+            }
         }
     }
 
