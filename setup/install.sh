@@ -1,13 +1,19 @@
 #!/usr/bin/env bash
 # Installs what a fresh Debian (bookworm) machine lacks to build, test and demo the worker:
-# gearmand and its CLI tools, supervisord, PHP + php-gearman (interop tests), Maven and JDK 17, and
-# Chromium + its chromedriver (the dashboard's browser test drives them headless; nothing is downloaded at test time).
+# gearmand and its CLI tools, supervisord, PHP + php-gearman (interop tests), Maven and JDK 17,
+# Chromium + its chromedriver (the dashboard's browser test drives them headless; nothing is downloaded at test time),
+# Node.js + npm and the offline validator of the Kubernetes manifests (setup/k8s/validate, from npm).
 # Idempotent: packages already installed are skipped, so a second run neither updates nor
 # needs the network. Runs as root, or through sudo when not root.
 # No system gearmand or supervisord is started: the demo and the tests start their own.
 set -euo pipefail
 
-PACKAGES=(gearman-job-server gearman-tools php-cli php-gearman supervisor maven openjdk-17-jdk-headless chromium chromium-driver)
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+PACKAGES=(gearman-job-server gearman-tools php-cli php-gearman supervisor maven openjdk-17-jdk-headless chromium
+          chromium-driver)
+# Node.js runs the manifest validator; a Node.js that is already there (with its npm) is used as it is
+command -v npm >/dev/null 2>&1 || PACKAGES+=(nodejs npm)
+K8S_VALIDATE="$ROOT/setup/k8s/validate"
 POLICY=/usr/sbin/policy-rc.d
 SAVED_POLICY="$POLICY.gearworker-saved"
 
@@ -42,8 +48,22 @@ for pkg in "${PACKAGES[@]}"; do
     missing+=("$pkg")
   fi
 done
+
+# The Kubernetes manifest validator: the exact versions of package-lock.json, into setup/k8s/validate/node_modules
+# (git-ignored); done again only when the lock file is newer than what is installed.
+install_k8s_validator() {
+  local stamp="$K8S_VALIDATE/node_modules/.package-lock.json"
+  if [[ -f "$stamp" && ! "$K8S_VALIDATE/package-lock.json" -nt "$stamp" ]]; then
+    say "already installed: setup/k8s/validate (npm)"
+    return
+  fi
+  say "npm ci in setup/k8s/validate"
+  npm ci --prefix "$K8S_VALIDATE" --no-audit --no-fund
+}
+
 if [[ ${#missing[@]} -eq 0 ]]; then
   say "nothing to install"
+  install_k8s_validator
   exit 0
 fi
 
@@ -83,3 +103,4 @@ for pkg in "${missing[@]}"; do
   fi
 done
 say "installed: ${missing[*]}"
+install_k8s_validator

@@ -5,7 +5,10 @@
 # Ours runs the documented way, the distribution's bin/gearman-worker (unpacked into the bench's own directory;
 # its first start records the class-data archive before the rounds), or with --ours jar `java -jar gearman-worker.jar`.
 #
-#   setup/bench/run.sh [--rounds 3] [--jobs 20000] [--ours launcher|jar] [--with-restart-test]
+#   setup/bench/run.sh [--rounds 3] [--jobs 20000] [--ours launcher|jar] [--with-restart-test] [--metrics]
+#
+# --metrics compares our worker with itself instead: without the HTTP endpoint vs with `--http-port 0` and
+# /metrics scraped every second during the runs (the cost of counting and of being scraped).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -17,13 +20,15 @@ WARMUP=30000 # the JIT compiles the hot path within the first tens of thousands 
 CLIENT_CONCURRENCY=32
 RESTART_TEST=no
 OURS=launcher
+KINDS="java php" # the two columns: java = our worker, php = the reference, java-metrics = ours with /metrics
 while [ $# -gt 0 ]; do
   case "$1" in
     --rounds) ROUNDS=$2; shift 2 ;;
     --jobs) JOBS=$2; shift 2 ;;
     --ours) OURS=$2; shift 2 ;;
     --with-restart-test) RESTART_TEST=yes; shift ;;
-    *) echo "usage: $0 [--rounds N] [--jobs N] [--ours launcher|jar] [--with-restart-test]" >&2; exit 2 ;;
+    --metrics) KINDS="java java-metrics"; shift ;;
+    *) echo "usage: $0 [--rounds N] [--jobs N] [--ours launcher|jar] [--with-restart-test] [--metrics]" >&2; exit 2 ;;
   esac
 done
 
@@ -77,8 +82,8 @@ hwm_kb() { local total=0 p; for p in "$@"; do total=$(( total + $(awk '/VmHWM/ {
 await_ready() { # LOGFILE… : until each log has a ready event
   local f
   for f in "$@"; do
-    for _ in $(seq 3000); do grep -q '"event":"ready"' "$f" 2>/dev/null && break; sleep 0.01; done
-    grep -q '"event":"ready"' "$f" || { echo "worker did not get ready: $f" >&2; exit 1; }
+    for _ in $(seq 3000); do grep -q '"event":"ready"' "$f" 2>/dev/null && break; sleep 0.01; done # 30 s: a loaded machine
+    grep -q '"event":"ready"' "$f" || { echo "worker did not get ready: $f" >&2; tail -5 "${f%.out}.err" >&2 2>/dev/null; exit 1; }
   done
 }
 
@@ -87,8 +92,10 @@ start() {
   local kind=$1 slots=$2 i start_ms logs=()
   WORKER_PIDS=()
   start_ms=$(now_ms)
-  if [ "$kind" = java ]; then
-    "${OURS_CMD[@]}" run --servers "$SERVERS" --worker-id bench-java --concurrency "$slots" \
+  if [ "$kind" = java ] || [ "$kind" = java-metrics ]; then
+    local http_args=()
+    [ "$kind" = java-metrics ] && http_args=(--http-port 0)
+    "${OURS_CMD[@]}" run --servers "$SERVERS" --worker-id "bench-$kind" --concurrency "$slots" "${http_args[@]}" \
       > "$WORK/java.out" 2> "$WORK/java.err" &
     WORKER_PIDS+=($!); logs+=("$WORK/java.out")
   else
@@ -124,6 +131,13 @@ measure() { # KIND SLOTS ROUND
   R[ready,$kind,$slots,$round]=$READY_MS
   submit --count "$WARMUP" --concurrency "$CLIENT_CONCURRENCY" > /dev/null
   rss_idle=$(rss_kb "${WORKER_PIDS[@]}")
+  local scraper=
+  if [ "$kind" = java-metrics ]; then # scraped once a second, as a (busy) Prometheus would
+    local http
+    http=$(sed -n 's/.*"http":"\([^"]*\)".*/\1/p' "$WORK/java.out")
+    while curl -sf "http://$http/metrics" > /dev/null; do sleep 1; done &
+    scraper=$!
+  fi
   cpu0=$(cpu_ticks "${WORKER_PIDS[@]}")
   out=$(submit --count "$JOBS" --concurrency "$CLIENT_CONCURRENCY")
   cpu1=$(cpu_ticks "${WORKER_PIDS[@]}")
@@ -137,14 +151,17 @@ measure() { # KIND SLOTS ROUND
     R[p50,$kind,$slots,$round]=$(sed -n 's/.*p50=\([0-9.]*\).*/\1/p' <<<"$out")
     R[p99,$kind,$slots,$round]=$(sed -n 's/.*p99=\([0-9.]*\).*/\1/p' <<<"$out")
   fi
+  [ -n "$scraper" ] && { kill "$scraper" 2>/dev/null; wait "$scraper" 2>/dev/null || true; }
   sleep 1 # idle before the SIGTERM: the figure is for an idle worker
   stop
   R[exit,$kind,$slots,$round]=$EXIT_MS
+  echo "  $kind, $slots slot(s): ${R[rate,$kind,$slots,$round]} jobs/s, ${R[cpu,$kind,$slots,$round]} ms CPU per 1000 jobs" >&2
 }
 
 for round in $(seq "$ROUNDS"); do
   for slots in 1 4; do
-    if [ $(( round % 2 )) = 1 ]; then order="java php"; else order="php java"; fi
+    set -- $KINDS
+    if [ $(( round % 2 )) = 1 ]; then order="$1 $2"; else order="$2 $1"; fi
     for kind in $order; do
       echo "round $round: $kind, $slots slot(s)…" >&2
       measure "$kind" "$slots" "$round"
@@ -165,26 +182,32 @@ echo "Measured $(date -u +%Y-%m-%d) on $(nproc) cores, $(awk '/MemTotal/ {printf
      "$CLIENT_CONCURRENCY jobs in flight, \`reverse\` of 23 bytes; ours: $OURS;" \
      "load average $(cut -d' ' -f1-3 /proc/loadavg)."
 echo
-echo "| figure | ours | PHP reference | ours ÷ PHP |"
+set -- $KINDS
+A=$1 B=$2
+if [ "$B" = php ]; then
+  echo "| figure | ours | PHP reference | ours ÷ PHP |"
+else
+  echo "| figure | metrics off | metrics on (scraped every 1 s) | off ÷ on |"
+fi
 echo "|---|---|---|---|"
 for slots in 1 4; do
-  label="concurrency $slots"; [ "$slots" = 4 ] && label="concurrency 4 (PHP: 4 processes)"
-  a=$(med rate java "$slots"); b=$(med rate php "$slots")
+  label="concurrency $slots"; [ "$slots" = 4 ] && [ "$B" = php ] && label="concurrency 4 (PHP: 4 processes)"
+  a=$(med rate $A "$slots"); b=$(med rate $B "$slots")
   echo "| throughput, $label (jobs/s) | $a | $b | $(ratio "$a" "$b") |"
-  a=$(med cpu java "$slots"); b=$(med cpu php "$slots")
+  a=$(med cpu $A "$slots"); b=$(med cpu $B "$slots")
   echo "| worker CPU per 1000 jobs, $label (ms) | $a | $b | $(ratio "$a" "$b") |"
 done
 for m in p50 p99; do
-  a=$(med "$m" java 1); b=$(med "$m" php 1)
+  a=$(med "$m" $A 1); b=$(med "$m" $B 1)
   echo "| latency $m, one sequential client (ms) | $a | $b | $(ratio "$a" "$b") |"
 done
-a=$(med exit java 1); b=$(med exit php 1)
+a=$(med exit $A 1); b=$(med exit $B 1)
 echo "| idle SIGTERM → exit (ms) | $a | $b | $(ratio "$a" "$b") |"
-a=$(med ready java 1); b=$(med ready php 1)
+a=$(med ready $A 1); b=$(med ready $B 1)
 echo "| start → ready (ms) | $a | $b | $(ratio "$a" "$b") |"
-a=$(med rss_idle java 1); b=$(med rss_idle php 1)
+a=$(med rss_idle $A 1); b=$(med rss_idle $B 1)
 echo "| RSS idle, after warm-up (MiB) | $a | $b | $(ratio "$a" "$b") |"
-a=$(med rss_load java 4); b=$(med rss_load php 4)
+a=$(med rss_load $A 4); b=$(med rss_load $B 4)
 echo "| RSS peak under load, concurrency 4 (MiB) | $a | $b | $(ratio "$a" "$b") |"
 
 if [ "$RESTART_TEST" = yes ] && [ -x "$ROOT/setup/graceful-restart.sh" ]; then

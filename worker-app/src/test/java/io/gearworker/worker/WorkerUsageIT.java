@@ -59,7 +59,10 @@ class WorkerUsageIT {
             "--shutdown-timeout | soon            | --shutdown-timeout",
             "--shutdown-timeout | 0s              | --shutdown-timeout",
             "--routes           | /no/such        | --routes",
-            "--worker-id        | 'a b'           | --worker-id" })
+            "--worker-id        | 'a b'           | --worker-id",
+            "--http-port        | 70000           | --http-port",
+            "--http-port        | -1              | --http-port",
+            "--http-port        | web             | --http-port" })
     void aBadRunOptionExits2NamingTheOption(String option, String value, String named) {
         for (String[] args : List.of(new String[] { option, value }, new String[] { "run", option, value })) {
             Outcome o = execute(args);

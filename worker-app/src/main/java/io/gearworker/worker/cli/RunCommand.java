@@ -88,6 +88,15 @@ public final class RunCommand implements Callable<Integer> {
                           + " platform MBeanServer. Off by default: it costs start-up time.")
     boolean jmx;
 
+    @Option(names = "--http-port", paramLabel = "PORT",
+            description = "Serve /metrics (Prometheus), /health/live and /health/ready on this port; 0 = any free"
+                          + " port (the ready event says which). Off by default.")
+    Integer httpPort;
+
+    @Option(names = "--http-host", defaultValue = "127.0.0.1", paramLabel = "HOST",
+            description = "Address the HTTP endpoint binds to (default: ${DEFAULT-VALUE}; 0.0.0.0 for all).")
+    String httpHost;
+
     @Override
     public Integer call() {
         return new WorkerProcess(validated()).run();
@@ -124,9 +133,16 @@ public final class RunCommand implements Callable<Integer> {
         if (maxMemory != null && maxMemory <= 0) {
             throw usage("--max-memory must be > 0, e.g. 512m");
         }
+        if (httpPort != null && (httpPort < 0 || httpPort > 65535)) {
+            throw usage("--http-port must be 0..65535 (0 = any free port), was " + httpPort);
+        }
+        if (httpHost.isBlank()) {
+            throw usage("--http-host must be a host name or address, e.g. 127.0.0.1 or 0.0.0.0");
+        }
         String id = workerId != null ? workerId : GearmanEndpoint.defaultWorkerId();
         return new WorkerSettings(servers, id, routes, packages, concurrency, shutdownTimeout,
-                new RestartLimits(maxJobs, maxJobsJitter, maxLifetime, jitter, maxMemory), controlSecret, jmx);
+                new RestartLimits(maxJobs, maxJobsJitter, maxLifetime, jitter, maxMemory), controlSecret, jmx, httpHost,
+                httpPort);
     }
 
     /** The packages to scan, each a Java package name that is on the class path; comma-separated, trimmed. */

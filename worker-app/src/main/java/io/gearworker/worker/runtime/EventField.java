@@ -35,7 +35,9 @@ public enum EventField {
     /** ready: the job functions, comma-separated. */
     FUNCTIONS("functions"),
     /** job_failed, job_handed_back: why. */
-    ERROR("error");
+    ERROR("error"),
+    /** ready: the HTTP endpoint's bound host:port, only when {@code --http-port} is set. */
+    HTTP("http");
 
     private final String key;
 

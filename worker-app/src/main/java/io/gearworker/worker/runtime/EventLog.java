@@ -51,9 +51,10 @@ public final class EventLog {
         }
     }
 
-    public void ready(long pid, String host, String servers, String functions) {
+    /** {@code http} is the bound host:port of the HTTP endpoint, or {@code null} (not written) when it is off. */
+    public void ready(long pid, String host, String servers, String functions, String http) {
         write(EventType.READY, fields(EventField.PID, pid, EventField.HOST, host, EventField.SERVERS, servers,
-                EventField.FUNCTIONS, functions));
+                EventField.FUNCTIONS, functions, EventField.HTTP, http));
     }
 
     public void jobStarted(Job job) {

@@ -55,6 +55,11 @@ public final class WorkerControl implements Processor {
         this.secret = secret == null || secret.isEmpty() ? null : secret.getBytes(StandardCharsets.UTF_8);
     }
 
+    /** True after {@code quiet}, until {@code resume}. */
+    boolean isQuiet() {
+        return quiet;
+    }
+
     public static String functionFor(String workerId) {
         return FUNCTION_PREFIX + workerId;
     }
@@ -141,7 +146,8 @@ public final class WorkerControl implements Processor {
         }
     }
 
-    static List<GearmanConsumer> jobConsumers(CamelContext context) {
+    /** The consumers of the job routes: every {@code gearman:} consumer but the control function's. */
+    public static List<GearmanConsumer> jobConsumers(CamelContext context) {
         return context.getRoutes().stream()
                 .map(Route::getConsumer)
                 .filter(GearmanConsumer.class::isInstance)

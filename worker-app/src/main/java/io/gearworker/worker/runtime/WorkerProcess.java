@@ -1,5 +1,6 @@
 package io.gearworker.worker.runtime;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -8,6 +9,7 @@ import java.util.stream.Collectors;
 
 import io.gearworker.camel.gearman.GearmanComponent;
 import io.gearworker.camel.gearman.policy.RestartPolicySupport;
+import io.gearworker.worker.http.WorkerHttpServer;
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.main.BaseMainSupport;
@@ -67,6 +69,15 @@ public final class WorkerProcess {
         // abstract classes); nested and anonymous classes ($ in the name) are helpers, never discovered
         main.configure().withBasePackageScan(settings.routesPackage()).withJavaRoutesExcludePattern("**/*$*");
         WorkerControl control = new WorkerControl(settings, stop, jobs, policies, settings.controlSecret());
+        WorkerHttpServer http;
+        try {
+            http = startHttp(new WorkerState(settings, main, stop, control, policies), gearman);
+        } catch (IOException e) {
+            System.err.println("gearman-worker: bad configuration: --http-port " + settings.httpPort()
+                               + " / --http-host " + settings.httpHost() + ": cannot listen: " + e.getMessage());
+            events.exit("error", 0, EXIT_CONFIG);
+            return EXIT_CONFIG;
+        }
         main.configure().addRoutesBuilder(new RouteBuilder() {
             @Override
             public void configure() {
@@ -101,7 +112,7 @@ public final class WorkerProcess {
                 try {
                     if (stop.reason() == null) {
                         events.ready(ProcessHandle.current().pid(), EventLog.localHost(), settings.servers(),
-                                functions(m.getCamelContext()));
+                                functions(m.getCamelContext()), http == null ? null : http.address());
                     } else {
                         LOG.info("Worker {} was asked to stop ({}) while starting; not ready", settings.workerId(),
                                 stop.reason());
@@ -129,6 +140,9 @@ public final class WorkerProcess {
             failed = true;
         } finally {
             stop.endStart(); // when start-up failed before afterStart
+        }
+        if (http != null) {
+            http.close(); // after the drain and Camel's shutdown: probes saw 'stopping' until now
         }
         int code;
         String reason;
@@ -161,6 +175,19 @@ public final class WorkerProcess {
         main.addOverrideProperty("camel.component.gearman.worker-id", settings.workerId());
         main.setDefaultPropertyPlaceholderLocation(Files.isReadable(Path.of("application.properties"))
                 ? "file:application.properties" : "classpath:application.properties;optional=true");
+    }
+
+    /** The HTTP endpoint (metrics, health) when {@code --http-port} is set, counting jobs from the start. */
+    private WorkerHttpServer startHttp(WorkerState state, GearmanComponent gearman) throws IOException {
+        WorkerSettings s = state.settings();
+        if (s.httpPort() == null) {
+            return null;
+        }
+        // Camel's health checks (context, routes, and those components register) join the worker's own in /health
+        main.configure().health().withEnabled(true).withRoutesEnabled(true).setConsumersEnabled(true);
+        WorkerHttpServer http = WorkerHttpServer.start(state, s.httpHost(), s.httpPort());
+        gearman.addJobListener(http.jobListener());
+        return http;
     }
 
     private String routesPattern() {

@@ -30,7 +30,8 @@ class EventLogTest {
 
     @Test
     void everyEventHasItsExactLine() {
-        log.ready(4242, "vm", "127.0.0.1:4730,127.0.0.1:4731", "reverse,sleep");
+        log.ready(4242, "vm", "127.0.0.1:4730,127.0.0.1:4731", "reverse,sleep", null);
+        log.ready(4242, "vm", "127.0.0.1:4730", "reverse", "127.0.0.1:9101");
         log.jobStarted(job);
         log.jobEnded(job);
         log.jobStarted(noUnique);
@@ -42,6 +43,8 @@ class EventLogTest {
         assertThat(lines()).containsExactly(
                 PREFIX + "\"ready\",\"pid\":4242,\"host\":\"vm\",\"servers\":\"127.0.0.1:4730,127.0.0.1:4731\","
                 + "\"functions\":\"reverse,sleep\"}",
+                PREFIX + "\"ready\",\"pid\":4242,\"host\":\"vm\",\"servers\":\"127.0.0.1:4730\","
+                + "\"functions\":\"reverse\",\"http\":\"127.0.0.1:9101\"}",
                 PREFIX + "\"job_started\",\"function\":\"sleep\",\"handle\":\"H:vm:4\",\"server\":\"127.0.0.1:4730\","
                 + "\"unique\":\"run-7\"}",
                 PREFIX + "\"job_ended\",\"function\":\"sleep\",\"handle\":\"H:vm:4\",\"server\":\"127.0.0.1:4730\","
