@@ -107,8 +107,8 @@ class WorkerRemoteControlIT {
             CompletableFuture<JobResult> job = sleep(client, 6000);
             WorkerProcessHandle busy = awaitBusy(started);
 
-            // the first 'waiting for' comes 2 s after the commands went out; the job lasts 6 s from its start, so
-            // the command's own JVM start-up (over a second on a loaded machine) still leaves it running then
+            // the first 'waiting for' comes 2 s after the commands went out; the job lasts 6 s from its start, which
+            // leaves the CLI's JVM start-up 4 s even on a loaded machine
             ExternalProcess.Result r = cli("terminate", "--servers", GEARMAND.servers(), "--all");
 
             assertThat(r.exitCode()).as(r.toString()).isZero();
@@ -225,7 +225,7 @@ class WorkerRemoteControlIT {
         try (GearmanClient client = Gearman.client(GEARMAND.address())) {
             for (String word : List.of("one", "two", "three")) {
                 handles.add(client.submit(JobRequest.background("reverse", word.getBytes(StandardCharsets.UTF_8)))
-                        .block(LIMIT).handle());
+                        .orTimeout(LIMIT.toMillis(), TimeUnit.MILLISECONDS).join().handle());
             }
         }
         await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(100))
@@ -288,6 +288,37 @@ class WorkerRemoteControlIT {
     }
 
     @Test
+    void theSecretNeverReachesAnyLogWhateverTheControlWorkload() {
+        String secret = "Zq81-secret-" + Long.toHexString(System.nanoTime());
+        WorkerProcessHandle w = startWorkers(GEARMAND.servers(), Map.of("GEARMAN_CONTROL_SECRET", secret),
+                "leak").get(0);
+        String control = "_worker_" + w.workerId();
+
+        for (String refused : List.of(secret, "terminate wrong", secret + " extra", "  " + secret + "  ",
+                "quiet " + secret + " extra", "garbage #%&/()=? " + secret, "x".repeat(300))) {
+            ExternalProcess.Result r = gearmanCli(GEARMAND, "-f", control, refused);
+            assertThat(r.exitCode()).as("refused: %s", r).isNotZero();
+        }
+        ExternalProcess.Result status = gearmanCli(GEARMAND, "-f", control, "status " + secret);
+        assertThat(status.exitCode()).as(status.toString()).isZero();
+        w.awaitStderr("Control command 'status' done", LIMIT);
+        assertThat(w.isAlive()).isTrue();
+        assertThat(w.events("stopping")).isEmpty();
+
+        w.signal("TERM");
+        assertThat(w.awaitExit(LIMIT)).as(w.diagnostics()).isZero();
+        String stderr = w.stderr();
+        assertThat(stderr).as("the secret never reaches the log").doesNotContain(secret);
+        assertThat(w.events()).extracting(WorkerEvent::line).as("nor the event log")
+                .noneMatch(line -> line.contains(secret));
+        assertThat(w.stdoutNoise()).isEmpty();
+        assertThat(stderr.lines().filter(l -> l.contains("refused"))).as(stderr).hasSize(7)
+                .allMatch(l -> l.contains(" WARN "));
+        assertThat(stderr).as("no stack trace for a refused command").doesNotContain("\tat ")
+                .doesNotContain(" ERROR ");
+    }
+
+    @Test
     void workersAndTerminateSpanSeveralServers() {
         String s1 = GEARMAND.servers();
         String s2 = GEARMAND_2.servers();
@@ -324,7 +355,7 @@ class WorkerRemoteControlIT {
         ExternalProcess.Result dance = gearmanCli(GEARMAND, "-f", control, "dance");
 
         assertThat(dance.exitCode()).as(dance.toString()).isNotZero();
-        w.awaitStderr("unknown control command 'dance'", LIMIT);
+        w.awaitStderr("refused: unknown command", LIMIT);
         assertThat(w.isAlive()).isTrue();
         assertThat(w.events("stopping")).isEmpty();
         ExternalProcess.Result job = gearmanCli(GEARMAND, "-f", "reverse", "still here");
@@ -405,7 +436,7 @@ class WorkerRemoteControlIT {
 
     private static CompletableFuture<JobResult> sleep(GearmanClient client, int millis) {
         return client.submit(JobRequest.foreground("sleep",
-                Integer.toString(millis).getBytes(StandardCharsets.UTF_8))).toFuture();
+                Integer.toString(millis).getBytes(StandardCharsets.UTF_8)));
     }
 
     private static String text(JobResult r) {
