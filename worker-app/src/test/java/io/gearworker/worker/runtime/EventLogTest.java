@@ -66,7 +66,7 @@ class EventLogTest {
                 "job_started", "job_ended", "job_failed", "job_handed_back", "stopping", "exit");
         assertThat(Arrays.stream(EventField.values()).map(EventField::key)).containsExactly("ts", "worker", "event",
                 "function", "handle", "server", "unique", "reason", "jobs", "code", "pid", "host", "servers",
-                "functions", "error");
+                "functions", "error", "http");
         assertThat(EventType.named("job_handed_back")).contains(EventType.JOB_HANDED_BACK);
         assertThat(EventType.named("future_event")).isEmpty();
     }
