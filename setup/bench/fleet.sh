@@ -72,12 +72,12 @@ gearmand --listen=127.0.0.1 --port="$PORT" --log-file="$WORK/gearmand.log" --ver
 GEARMAND_PID=$!
 for _ in $(seq 100); do (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null && break; sleep 0.05; done
 
-# worker KIND I MAX: runs one life of fleet worker I (in the foreground of its loop)
+# worker KIND I MAX: one life of fleet worker I; run in the background, it execs, so $! is the worker's pid
 worker() {
   if [ "$1" = ours ]; then
-    "${OURS_CMD[@]}" run --servers "$SERVERS" --worker-id "fleet-$2" --max-jobs "$3" --max-jobs-jitter "$JITTER"
+    exec "${OURS_CMD[@]}" run --servers "$SERVERS" --worker-id "fleet-$2" --max-jobs "$3" --max-jobs-jitter "$JITTER"
   else
-    php "$PHP_WORKER" --servers "$SERVERS" --worker-id "fleet-$2" --max-jobs "$3"
+    exec php "$PHP_WORKER" --servers "$SERVERS" --worker-id "fleet-$2" --max-jobs "$3"
   fi
 }
 

@@ -3,7 +3,9 @@ package io.gearworker.worker;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -67,7 +69,8 @@ class WorkerDistributionIT {
         Path cache = unpacked.resolve("cache-damaged");
         Path archive = recordArchive(home, cache);
         byte[] garbage = new byte[(int) Math.min(Files.size(archive), 1 << 20)];
-        java.util.Arrays.fill(garbage, (byte) 0x5a);
+        Arrays.fill(garbage, (byte) 0x5a);
+        Files.delete(archive); // the JVM writes it read-only
         Files.write(archive, garbage); // same name, so the launcher hands it to the JVM; truncated and wrong
 
         assertServesJobs(cache);
@@ -81,7 +84,7 @@ class WorkerDistributionIT {
         Path foreign = recordArchive(otherHome, unpacked.resolve("cache-other"));
         Path cache = unpacked.resolve("cache-mismatched");
         Path ours = recordArchive(home, cache);
-        Files.copy(foreign, ours, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(foreign, ours, StandardCopyOption.REPLACE_EXISTING);
 
         assertServesJobs(cache);
     }
