@@ -64,13 +64,9 @@ else
   OURS_CMD=(java -jar "$JAR")
 fi
 
-for PORT in $(shuf -i 20000-29999 -n 50); do
-  (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null || break
-done
-SERVERS="127.0.0.1:$PORT"
-gearmand --listen=127.0.0.1 --port="$PORT" --log-file="$WORK/gearmand.log" --verbose=ERROR &
-GEARMAND_PID=$!
-for _ in $(seq 100); do (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null && break; sleep 0.05; done
+# shellcheck source=setup/bench/gearmand.sh
+source "$ROOT/setup/bench/gearmand.sh"
+bench_gearmand "$WORK"
 
 # worker KIND I MAX: one life of fleet worker I; run in the background, it execs, so $! is the worker's pid
 worker() {

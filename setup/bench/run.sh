@@ -52,19 +52,9 @@ cleanup() {
 }
 trap cleanup EXIT
 
-free_port() {
-  local p
-  for p in $(shuf -i 20000-29999 -n 50); do
-    if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then echo "$p"; return; fi
-  done
-  echo "no free port" >&2; exit 1
-}
-
-PORT=$(free_port)
-SERVERS="127.0.0.1:$PORT"
-gearmand --listen=127.0.0.1 --port="$PORT" --log-file="$WORK/gearmand.log" --verbose=ERROR &
-GEARMAND_PID=$!
-for _ in $(seq 100); do (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null && break; sleep 0.05; done
+# shellcheck source=setup/bench/gearmand.sh
+source "$ROOT/setup/bench/gearmand.sh"
+bench_gearmand "$WORK"
 
 now_ms() { date +%s%3N; }
 

@@ -71,13 +71,9 @@ tar xzf "$TGZ" -C "$WORK"
 DIST="$(ls -d "$WORK"/gearman-worker-*/)"
 DIST="${DIST%/}"
 
-for PORT in $(shuf -i 20000-29999 -n 50); do
-  (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null || break
-done
-SERVERS="127.0.0.1:$PORT"
-gearmand --listen=127.0.0.1 --port="$PORT" --log-file="$WORK/gearmand.log" --verbose=ERROR &
-GEARMAND_PID=$!
-for _ in $(seq 100); do (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null && break; sleep 0.05; done
+# shellcheck source=setup/bench/gearmand.sh
+source "$ROOT/setup/bench/gearmand.sh"
+bench_gearmand "$WORK"
 
 VARIANTS=(old new)
 [[ -z "$JDK25" ]] || VARIANTS+=(old25 new25)

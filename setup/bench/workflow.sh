@@ -33,13 +33,9 @@ cleanup() {
 trap cleanup EXIT
 say() { echo "[workflow] $*" >&2; }
 
-for PORT in $(shuf -i 20000-29999 -n 50); do
-  (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null || break
-done
-SERVERS="127.0.0.1:$PORT"
-gearmand --listen=127.0.0.1 --port="$PORT" --log-file="$WORK/gearmand.log" --verbose=ERROR &
-GEARMAND_PID=$!
-for _ in $(seq 100); do (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null && break; sleep 0.05; done
+# shellcheck source=setup/bench/gearmand.sh
+source "$ROOT/setup/bench/gearmand.sh"
+bench_gearmand "$WORK"
 
 # start_worker NAME ARGS...: a worker in the background, its pid appended to PIDS; waits for its ready event
 start_worker() {
