@@ -183,12 +183,6 @@ say "run dir $TEST_DIR; gearmand pid $GEARMAND_PID on $SERVERS"
 # the sleep function's jobs gearmand still holds (queued + running); 0 when it has none, -1 if it did not answer
 sleep_jobs_in_gearmand() { jobs_in_gearmand sleep; }
 
-# workers registered for `sleep` (distinct ids)
-workers_registered() {
-  gearadmin -h 127.0.0.1 -p "$PORT" --workers \
-    | awk '$3 ~ /^worker-[0-9]+$/ && / sleep( |$)/ { print $3 }' | sort -u | wc -l
-}
-
 # job results written so far, all workers and lives (cheap; the report counts distinct handles)
 results_logged() {
   cat "${LOGS[@]}" | grep -cE '"event":"job_(ended|failed)"' || true
@@ -248,12 +242,7 @@ done
 ((submit_failed == 0)) || say "a submit failed: $(cat "$TEST_DIR"/submit-*.out | tr '\n' ' ')"
 say "submitted $SUBMITTED of $N sleep jobs in $(seconds_since "$submit_started") s (payloads ${PAYLOADS[*]} ms, unique ids $RUN_ID-<ms>ms-<n>)"
 
-deadline=$((SECONDS + 60))
-until (($(workers_registered) >= WORKERS)); do
-  supervisord_running
-  ((SECONDS < deadline)) || die "only $(workers_registered) of $WORKERS workers registered within 60 s (see $LOG_DIR/*.err.log)"
-  sleep 0.2
-done
+await_workers_registered sleep 60
 say "all $WORKERS workers registered with gearmand"
 
 # ---------------------------------------------------------------------------------------------

@@ -119,6 +119,22 @@ start_gearmand_on_free_port() {
   die "could not start gearmand on a free port (see $dir/gearmand.out)"
 }
 
+# workers_registered FUNCTION: how many distinct supervised workers (worker-NN) gearmand has registered for FUNCTION
+workers_registered() {
+  gearadmin -h 127.0.0.1 -p "$PORT" --workers 2>/dev/null \
+    | awk -v fn="$1" '$3 ~ /^worker-[0-9]+$/ { for (i = 5; i <= NF; i++) if ($i == fn) print $3 }' | sort -u | wc -l
+}
+
+# await_workers_registered FUNCTION SECONDS: returns once all WORKERS are registered for FUNCTION; dies after SECONDS
+await_workers_registered() {
+  local deadline=$((SECONDS + $2))
+  until (($(workers_registered "$1") >= WORKERS)); do
+    supervisord_running
+    ((SECONDS < deadline)) || die "only $(workers_registered "$1") of $WORKERS workers registered within $2 s (see $LOG_DIR/*.err.log)"
+    sleep 0.2
+  done
+}
+
 # jobs_in_gearmand [FUNCTION]: prints the jobs (queued + running) gearmand holds for FUNCTION or for all; -1: no answer
 # shellcheck disable=SC2120 # the argument is optional
 jobs_in_gearmand() {

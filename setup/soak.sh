@@ -184,21 +184,11 @@ SUBMITTED="$(sed -nE 's/^completed: ([0-9]+)$/\1/p' "$TEST_DIR/submit.out")"
 SUBMITTED="${SUBMITTED:-0}"
 say "submitted $SUBMITTED of $N background jobs of $JOB_MS ms (unique ids $RUN_ID-<n>)"
 
-# workers registered for `soak` (distinct ids)
-workers_registered() {
-  gearadmin -h 127.0.0.1 -p "$PORT" --workers 2>/dev/null \
-    | awk '$3 ~ /^worker-[0-9]+$/ && / soak( |$)/ { print $3 }' | sort -u | wc -l
-}
 # the executions so far, one line each: <unique id> <epoch ms> (the file's modification time)
 executions() { find "$EXECUTIONS" -type f -printf '%f %T@\n' | awk '{ sub(/~.*/, "", $1); printf "%s %.0f\n", $1, $2 * 1000 }'; }
 executed_ids() { executions | awk '!seen[$1]++ { n++ } END { print n + 0 }'; }
 
-deadline=$((SECONDS + WAIT))
-until (($(workers_registered) >= WORKERS)); do
-  supervisord_running
-  ((SECONDS < deadline)) || die "only $(workers_registered) of $WORKERS workers registered within $WAIT s (see $LOG_DIR/*.err.log)"
-  sleep 0.2
-done
+await_workers_registered soak "$WAIT"
 say "all $WORKERS workers registered"
 
 # ---------------------------------------------------------------------------------------------
@@ -282,7 +272,7 @@ restart_gearmand() {
   done
   alive "$GEARMAND_PID" || die "gearmand did not start again on port $PORT (see $TEST_DIR/gearmand.out)"
   up="$(now_ms)"
-  until (($(workers_registered) >= 1)); do
+  until (($(workers_registered soak) >= 1)); do
     (($(now_ms) - up < 30000)) || die "no worker came back to gearmand within 30 s"
     sleep 0.05
   done
