@@ -1,35 +1,29 @@
 package io.gearworker.worker.runtime;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Clock;
 import java.util.EnumMap;
 import java.util.Map;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
-
 /**
  * The worker's lifecycle events, one JSON object per line on stdout (the contract scripts and the report read):
  * {@code ts}, {@code worker}, {@code event} and the fields the event carries, in {@link EventField} order. Each
- * line is written and flushed whole, so a kill -9 never leaves half a line.
+ * line is written and flushed whole, so a kill -9 never leaves half a line. Every job writes two lines, so the
+ * job events take a short path: no map, no JSON library (see {@link JsonLine}).
  */
 public final class EventLog {
-
-    private static final JsonFactory JSON = new JsonFactory();
 
     /** A job as its events name it: {@code unique} is {@code null} (and not written) when the job has none. */
     public record Job(String function, String handle, String server, String unique) {
     }
 
     private final OutputStream out;
-    private final String worker;
+    private final String worker;     // escaped once: it is on every line
     private final long pid;
-    private final Clock clock;
+    private final UtcTimestamps timestamps;
 
     public EventLog(OutputStream out, String worker) {
         this(out, worker, ProcessHandle.current().pid(), Clock.systemUTC());
@@ -37,9 +31,9 @@ public final class EventLog {
 
     EventLog(OutputStream out, String worker, long pid, Clock clock) {
         this.out = out;
-        this.worker = worker;
+        this.worker = JsonLine.escaped(worker);
         this.pid = pid;
-        this.clock = clock;
+        this.timestamps = new UtcTimestamps(clock);
     }
 
     /** This machine's host name, as {@code ready} writes it and the report compares it; {@code localhost} if unknown. */
@@ -58,23 +52,19 @@ public final class EventLog {
     }
 
     public void jobStarted(Job job) {
-        write(EventType.JOB_STARTED, jobFields(job));
+        write(jobLine(EventType.JOB_STARTED, job));
     }
 
     public void jobEnded(Job job) {
-        write(EventType.JOB_ENDED, jobFields(job));
+        write(jobLine(EventType.JOB_ENDED, job));
     }
 
     public void jobFailed(Job job, String error) {
-        Map<EventField, Object> f = jobFields(job);
-        f.put(EventField.ERROR, error);
-        write(EventType.JOB_FAILED, f);
+        write(jobLine(EventType.JOB_FAILED, job).field(EventField.ERROR.key(), error));
     }
 
     public void jobHandedBack(Job job, String why) {
-        Map<EventField, Object> f = jobFields(job);
-        f.put(EventField.ERROR, why);
-        write(EventType.JOB_HANDED_BACK, f);
+        write(jobLine(EventType.JOB_HANDED_BACK, job).field(EventField.ERROR.key(), why));
     }
 
     /** Carries the pid too, so a report can tell this process's stop from a killed predecessor's life. */
@@ -88,9 +78,20 @@ public final class EventLog {
                 EventField.PID, pid));
     }
 
-    private static Map<EventField, Object> jobFields(Job job) {
-        return fields(EventField.FUNCTION, job.function(), EventField.HANDLE, job.handle(), EventField.SERVER,
-                job.server(), EventField.UNIQUE, job.unique());
+    /** A job event's line so far, its fields in {@link EventField} order (ERROR, when any, comes next). */
+    private JsonLine jobLine(EventType event, Job job) {
+        JsonLine line = start(event)
+                .field(EventField.FUNCTION.key(), job.function())
+                .field(EventField.HANDLE.key(), job.handle())
+                .field(EventField.SERVER.key(), job.server());
+        return job.unique() == null ? line : line.field(EventField.UNIQUE.key(), job.unique());
+    }
+
+    private JsonLine start(EventType event) {
+        return new JsonLine()
+                .verbatimField(EventField.TS.key(), timestamps.now())
+                .verbatimField(EventField.WORKER.key(), worker)
+                .verbatimField(EventField.EVENT.key(), event.wireName());
     }
 
     private static Map<EventField, Object> fields(Object... keyValues) {
@@ -104,27 +105,22 @@ public final class EventLog {
     }
 
     private void write(EventType event, Map<EventField, Object> fields) {
-        ByteArrayOutputStream line = new ByteArrayOutputStream(200);
-        try (JsonGenerator g = JSON.createGenerator(line)) {
-            g.writeStartObject();
-            g.writeStringField(EventField.TS.key(), clock.instant().toString());
-            g.writeStringField(EventField.WORKER.key(), worker);
-            g.writeStringField(EventField.EVENT.key(), event.wireName());
-            for (Map.Entry<EventField, Object> f : fields.entrySet()) { // EnumMap: in EventField order
-                if (f.getValue() instanceof Number n) {
-                    g.writeNumberField(f.getKey().key(), n.longValue());
-                } else {
-                    g.writeStringField(f.getKey().key(), f.getValue().toString());
-                }
+        JsonLine line = start(event);
+        for (Map.Entry<EventField, Object> f : fields.entrySet()) { // EnumMap: in EventField order
+            if (f.getValue() instanceof Number n) {
+                line.field(f.getKey().key(), n.longValue());
+            } else {
+                line.field(f.getKey().key(), f.getValue().toString());
             }
-            g.writeEndObject();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
-        line.write('\n');
+        write(line);
+    }
+
+    private void write(JsonLine line) {
+        byte[] bytes = line.toBytes();
         synchronized (out) {
             try {
-                line.writeTo(out);
+                out.write(bytes);
                 out.flush();
             } catch (IOException e) {
                 // stdout gone (supervisord stopped reading): the worker still works; nothing to log to

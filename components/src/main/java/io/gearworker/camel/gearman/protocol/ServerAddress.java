@@ -3,18 +3,36 @@ package io.gearworker.camel.gearman.protocol;
 import java.util.ArrayList;
 import java.util.List;
 
-/** A gearmand address, {@code host:port} (port defaults to 4730). */
-public record ServerAddress(String host, int port) {
+/**
+ * A gearmand address, {@code host:port} (port defaults to 4730). A value class rather than a record so that its
+ * text, which every job carries (event lines, the server header), is built once.
+ */
+public final class ServerAddress {
 
     public static final int DEFAULT_PORT = 4730;
 
-    public ServerAddress {
+    private final String host;
+    private final int port;
+    private final String text;
+
+    public ServerAddress(String host, int port) {
         if (host == null || host.isBlank()) {
             throw new IllegalArgumentException("server host must not be empty");
         }
         if (port < 1 || port > 65535) {
             throw new IllegalArgumentException("server port must be 1..65535, was " + port);
         }
+        this.host = host;
+        this.port = port;
+        this.text = host + ":" + port;
+    }
+
+    public String host() {
+        return host;
+    }
+
+    public int port() {
+        return port;
     }
 
     /** Parses {@code host[:port][,host[:port]…]}; duplicates are kept once. */
@@ -47,7 +65,17 @@ public record ServerAddress(String host, int port) {
     }
 
     @Override
+    public boolean equals(Object o) {
+        return o instanceof ServerAddress other && port == other.port && host.equals(other.host);
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * host.hashCode() + port;
+    }
+
+    @Override
     public String toString() {
-        return host + ":" + port;
+        return text;
     }
 }
