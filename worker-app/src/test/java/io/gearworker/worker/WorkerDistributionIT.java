@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
@@ -89,6 +90,17 @@ class WorkerDistributionIT {
         assertServesJobs(cache);
     }
 
+    @Test
+    void programsWithDifferentJavaOptsSharingACacheKeepTheirOwnArchives() throws IOException {
+        // two supervisord programs, one with JAVA_OPTS: each start must find its archive, not record it again
+        Path cache = unpacked.resolve("cache-shared");
+        Path plain = recordArchive(home, cache);
+        Path withOpts = recordArchive(home, cache, "JAVA_OPTS=-Xmx256m");
+
+        assertThat(withOpts).isNotEqualTo(plain);
+        assertThat(files(cache)).containsExactlyInAnyOrder(plain, withOpts);
+    }
+
     private static void assertServesJobs(Path cache) {
         try (WorkerProcessHandle worker = launcher(cache).start()) {
             worker.awaitEvent("ready", LIMIT);
@@ -108,10 +120,13 @@ class WorkerDistributionIT {
     }
 
     /** {@code bin/gearman-worker jvm-cache}: records the archive, prints its path. */
-    private static Path recordArchive(Path installation, Path cache) {
-        ExternalProcess.Result r = ExternalProcess.run(LIMIT, "env", "GEARMAN_JVM_CACHE=" + cache,
-                "JAVA_HOME=" + System.getProperty("java.home"),
-                installation.resolve("bin/gearman-worker").toString(), "jvm-cache");
+    private static Path recordArchive(Path installation, Path cache, String... env) {
+        List<String> command = new ArrayList<>(List.of("env", "GEARMAN_JVM_CACHE=" + cache,
+                "JAVA_HOME=" + System.getProperty("java.home")));
+        command.addAll(List.of(env));
+        command.add(installation.resolve("bin/gearman-worker").toString());
+        command.add("jvm-cache");
+        ExternalProcess.Result r = ExternalProcess.run(LIMIT, command.toArray(String[]::new));
         assertThat(r.exitCode()).as(r.toString()).isZero();
         Path archive = Path.of(r.stdout().strip());
         assertThat(archive).isRegularFile().hasParent(cache);
