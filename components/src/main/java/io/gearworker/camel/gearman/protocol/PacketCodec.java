@@ -20,6 +20,8 @@ public final class PacketCodec {
     private static final int MAGIC_REQ = 0x00524551; // "\0REQ"
     private static final int MAGIC_RES = 0x00524553; // "\0RES"
 
+    private static final byte[] EMPTY = new byte[0];
+
     private final int maxPayloadSize;
 
     public PacketCodec(int maxPayloadSize) {
@@ -33,24 +35,59 @@ public final class PacketCodec {
         return maxPayloadSize;
     }
 
-    /** Writes the packet (not flushed). Refuses one whose data exceeds the limit: the peer would refuse it too. */
-    public void write(Packet packet, OutputStream out) throws IOException {
-        long size = packet.dataSize();
-        if (size > maxPayloadSize) {
-            throw new GearmanProtocolException(
-                    packet.type() + " of " + size + " bytes exceeds maxPayloadSize " + maxPayloadSize);
-        }
-        byte[] header = new byte[HEADER_SIZE];
-        putInt(header, 0, packet.isRequest() ? MAGIC_REQ : MAGIC_RES);
-        putInt(header, 4, packet.type().code());
-        putInt(header, 8, (int) size);
-        out.write(header);
-        for (int i = 0; i < packet.argumentCount(); i++) {
-            if (i > 0) {
-                out.write(0);
+    /**
+     * The largest last argument (a job's workload or result) copied into a write; a larger one goes to the stream
+     * from its own array, never copied.
+     */
+    static final int COPY_LIMIT = 64 * 1024;
+
+    /**
+     * Writes the packets in one {@code out.write} (so a result and the next grab leave in one segment), or a few
+     * when a packet's last argument is larger than {@link #COPY_LIMIT}. Needs no buffer of its own: the caller
+     * writes straight to the socket. Every packet is checked before anything is written: one whose data exceeds
+     * the limit is refused (the peer would refuse it too) and nothing is written.
+     */
+    public void write(OutputStream out, Packet... packets) throws IOException {
+        long copied = 0;
+        for (Packet p : packets) {
+            long size = p.dataSize();
+            if (size > maxPayloadSize) {
+                throw new GearmanProtocolException(
+                        p.type() + " of " + size + " bytes exceeds maxPayloadSize " + maxPayloadSize);
             }
-            out.write(packet.argument(i));
+            copied += HEADER_SIZE + size - uncopied(p).length;
         }
+        byte[] buf = new byte[(int) copied];
+        int pos = 0;
+        for (Packet p : packets) {
+            putInt(buf, pos, p.isRequest() ? MAGIC_REQ : MAGIC_RES);
+            putInt(buf, pos + 4, p.type().code());
+            putInt(buf, pos + 8, (int) p.dataSize());
+            pos += HEADER_SIZE;
+            for (int i = 0; i < p.argumentCount(); i++) {
+                if (i > 0) {
+                    buf[pos++] = 0;
+                }
+                byte[] arg = p.argument(i);
+                if (i == p.argumentCount() - 1 && arg.length > COPY_LIMIT) {
+                    out.write(buf, 0, pos);
+                    out.write(arg);
+                    pos = 0; // the rest to copy is part of the array's size: it fits from the start
+                } else {
+                    System.arraycopy(arg, 0, buf, pos, arg.length);
+                    pos += arg.length;
+                }
+            }
+        }
+        if (pos > 0) {
+            out.write(buf, 0, pos);
+        }
+    }
+
+    /** The packet's last argument when it is written uncopied, else an empty array. */
+    private static byte[] uncopied(Packet p) {
+        int n = p.argumentCount();
+        return n > 0 && p.argument(n - 1).length > COPY_LIMIT ? p.argument(n - 1) : EMPTY;
     }
 
     /**

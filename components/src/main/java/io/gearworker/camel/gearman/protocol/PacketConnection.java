@@ -1,7 +1,6 @@
 package io.gearworker.camel.gearman.protocol;
 
 import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
 import java.io.Closeable;
 import java.io.DataInputStream;
 import java.io.IOException;
@@ -20,10 +19,11 @@ import java.time.Duration;
 public final class PacketConnection implements Closeable {
 
     /**
-     * Read and write buffer per connection. A worker holds a connection per job slot, function and server, so this
-     * is most of a slot's memory (64 KiB buffers cost ~0.6 MB per slot); larger packets bypass it.
+     * Read buffer per connection. A worker holds a connection per job slot, function and server, so this is a good
+     * part of a slot's memory; what gearmand sends a worker is mostly a few dozen bytes at a time (NOOP, NO_JOB,
+     * a job and its workload), and a packet larger than the buffer is read past it into its own array.
      */
-    private static final int BUFFER_SIZE = 8 * 1024;
+    private static final int READ_BUFFER_SIZE = 2 * 1024;
 
     private final ServerAddress server;
     private final PacketCodec codec;
@@ -32,7 +32,7 @@ public final class PacketConnection implements Closeable {
     private final Input buffer;
     private final DataInputStream in;
     private int soTimeout; // what the socket's read timeout is set to; only the reading thread changes it
-    private final OutputStream out;
+    private final OutputStream out; // the socket's, unbuffered: send() hands it whole packets
 
     private PacketConnection(ServerAddress server, PacketCodec codec, Socket socket, int stallMillis)
             throws IOException {
@@ -42,7 +42,7 @@ public final class PacketConnection implements Closeable {
         this.stallMillis = stallMillis;
         this.buffer = new Input(socket.getInputStream());
         this.in = new DataInputStream(buffer);
-        this.out = new BufferedOutputStream(socket.getOutputStream(), BUFFER_SIZE);
+        this.out = socket.getOutputStream();
     }
 
     /**
@@ -69,13 +69,10 @@ public final class PacketConnection implements Closeable {
         return server;
     }
 
-    /** Writes the packets and flushes once, so a result and the next grab leave in one segment. */
+    /** Writes the packets in one write, so a result and the next grab leave in one segment. */
     public void send(Packet... packets) throws IOException {
         synchronized (out) {
-            for (Packet p : packets) {
-                codec.write(p, out);
-            }
-            out.flush();
+            codec.write(out, packets);
         }
     }
 
@@ -158,7 +155,7 @@ public final class PacketConnection implements Closeable {
     private static final class Input extends BufferedInputStream {
 
         Input(InputStream in) {
-            super(in, BUFFER_SIZE);
+            super(in, READ_BUFFER_SIZE);
         }
 
         int buffered() {

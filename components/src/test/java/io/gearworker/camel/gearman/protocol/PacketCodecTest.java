@@ -63,7 +63,7 @@ class PacketCodecTest {
     @Test
     void encodesCanDoWithTheDocumentedWireBytes() throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        codec.write(Packet.request(PacketType.CAN_DO, Packet.text("reverse")), out);
+        codec.write(out, Packet.request(PacketType.CAN_DO, Packet.text("reverse")));
 
         byte[] expected = concat(
                 new byte[] {0x00, 0x52, 0x45, 0x51, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x07},
@@ -74,7 +74,7 @@ class PacketCodecTest {
     @Test
     void encodesResponseMagicAndSeparators() throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        codec.write(Packet.response(PacketType.WORK_COMPLETE, Packet.text("H:1"), Packet.text("ok")), out);
+        codec.write(out, Packet.response(PacketType.WORK_COMPLETE, Packet.text("H:1"), Packet.text("ok")));
 
         byte[] expected = concat(
                 new byte[] {0x00, 0x52, 0x45, 0x53, 0x00, 0x00, 0x00, 0x0d, 0x00, 0x00, 0x00, 0x06},
@@ -93,7 +93,7 @@ class PacketCodecTest {
                 Packet.request(PacketType.WORK_COMPLETE, Packet.text("H:x:1"), new byte[] {0, 0}));
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         for (Packet p : sent) {
-            codec.write(p, out);
+            codec.write(out, p);
         }
         InputStream in = new ByteArrayInputStream(out.toByteArray());
 
@@ -102,6 +102,47 @@ class PacketCodecTest {
             received.add(p);
         }
         assertThat(received).containsExactlyElementsOf(sent);
+    }
+
+    @Test
+    void severalPacketsLeaveInOneWrite() throws IOException {
+        byte[] payload = new byte[PacketCodec.COPY_LIMIT];
+        Packet result = Packet.request(PacketType.WORK_COMPLETE, Packet.text("H:x:1"), payload);
+        Packet grab = Packet.request(PacketType.GRAB_JOB_UNIQ);
+        WriteRecorder out = new WriteRecorder();
+
+        codec.write(out, result, grab);
+
+        assertThat(out.writes).hasSize(1);
+        assertThat(readAll(out.toByteArray())).containsExactly(result, grab);
+    }
+
+    @Test
+    void aPayloadAboveTheCopyLimitIsWrittenFromItsOwnArray() throws IOException {
+        byte[] payload = Arrays.copyOf(allByteValuesWithNuls(), PacketCodec.COPY_LIMIT + 1);
+        Packet result = Packet.request(PacketType.WORK_COMPLETE, Packet.text("H:x:1"), payload);
+        Packet grab = Packet.request(PacketType.GRAB_JOB_UNIQ);
+        Packet status = Packet.request(PacketType.WORK_STATUS, Packet.text("H:x:2"), Packet.text("1"),
+                Packet.text("2"));
+        WriteRecorder out = new WriteRecorder();
+
+        codec.write(out, status, result, grab);
+
+        assertThat(out.writes).hasSize(3);
+        assertThat(out.writes.get(1)).isSameAs(payload);
+        assertThat(readAll(out.toByteArray())).containsExactly(status, result, grab);
+    }
+
+    @Test
+    void anOversizedPacketAmongSeveralWritesNoneOfThem() {
+        PacketCodec small = new PacketCodec(10);
+        WriteRecorder out = new WriteRecorder();
+
+        assertThatThrownBy(() -> small.write(out, Packet.request(PacketType.GRAB_JOB_UNIQ),
+                Packet.request(PacketType.WORK_COMPLETE, Packet.text("H:1"), new byte[7])))
+                .isInstanceOf(GearmanProtocolException.class)
+                .hasMessageContaining("maxPayloadSize");
+        assertThat(out.writes).isEmpty();
     }
 
     @Test
@@ -250,7 +291,7 @@ class PacketCodecTest {
         Packet packet = Packet.request(PacketType.WORK_COMPLETE, Packet.text("H:1"), new byte[6]); // 3 + 1 + 6
 
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        small.write(packet, out);
+        small.write(out, packet);
 
         assertThat(small.read(new ByteArrayInputStream(out.toByteArray()))).isEqualTo(packet);
     }
@@ -261,7 +302,7 @@ class PacketCodecTest {
         Packet packet = Packet.request(PacketType.WORK_COMPLETE, Packet.text("H:1"), new byte[7]); // 11 bytes
         ByteArrayOutputStream out = new ByteArrayOutputStream();
 
-        assertThatThrownBy(() -> small.write(packet, out))
+        assertThatThrownBy(() -> small.write(out, packet))
                 .isInstanceOf(GearmanProtocolException.class)
                 .hasMessageContaining("maxPayloadSize")
                 .hasMessageContaining("11");
@@ -273,8 +314,8 @@ class PacketCodecTest {
         // Sent as is, "a\0b" would reach the server as two arguments; the job would get the wrong function/unique id.
         ByteArrayOutputStream out = new ByteArrayOutputStream();
 
-        assertThatThrownBy(() -> codec.write(Packet.request(PacketType.SUBMIT_JOB,
-                        new byte[] {'a', 0, 'b'}, Packet.text("u"), Packet.text("data")), out))
+        assertThatThrownBy(() -> codec.write(out, Packet.request(PacketType.SUBMIT_JOB,
+                        new byte[] {'a', 0, 'b'}, Packet.text("u"), Packet.text("data"))))
                 .isInstanceOfAny(IllegalArgumentException.class, GearmanProtocolException.class);
         assertThat(out.size()).isZero();
     }
@@ -312,11 +353,32 @@ class PacketCodecTest {
     private byte[] encode(Packet packet) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try {
-            codec.write(packet, out);
+            codec.write(out, packet);
         } catch (IOException e) {
             throw new AssertionError(e);
         }
         return out.toByteArray();
+    }
+
+    private List<Packet> readAll(byte[] bytes) throws IOException {
+        InputStream in = new ByteArrayInputStream(bytes);
+        List<Packet> packets = new ArrayList<>();
+        for (Packet p; (p = codec.read(in)) != null; ) {
+            packets.add(p);
+        }
+        return packets;
+    }
+
+    /** Keeps what was written and the array each write came from. */
+    private static final class WriteRecorder extends ByteArrayOutputStream {
+
+        final List<byte[]> writes = new ArrayList<>();
+
+        @Override
+        public synchronized void write(byte[] b, int off, int len) {
+            writes.add(b);
+            super.write(b, off, len);
+        }
     }
 
     private static Packet make(boolean request, PacketType type, byte[][] args) {

@@ -162,9 +162,7 @@ public final class ScriptedGearmand implements AutoCloseable {
         }
 
         public void send(Packet... packets) throws IOException {
-            for (Packet p : packets) {
-                codec.write(p, out);
-            }
+            codec.write(out, packets);
             out.flush();
         }
 
