@@ -20,8 +20,6 @@ public final class PacketCodec {
     private static final int MAGIC_REQ = 0x00524551; // "\0REQ"
     private static final int MAGIC_RES = 0x00524553; // "\0RES"
 
-    private static final byte[] EMPTY = new byte[0];
-
     private final int maxPayloadSize;
 
     public PacketCodec(int maxPayloadSize) {
@@ -55,7 +53,7 @@ public final class PacketCodec {
                 throw new GearmanProtocolException(
                         p.type() + " of " + size + " bytes exceeds maxPayloadSize " + maxPayloadSize);
             }
-            copied += HEADER_SIZE + size - uncopied(p).length;
+            copied += HEADER_SIZE + size - uncopiedLength(p);
         }
         byte[] buf = new byte[(int) copied];
         int pos = 0;
@@ -84,10 +82,11 @@ public final class PacketCodec {
         }
     }
 
-    /** The packet's last argument when it is written uncopied, else an empty array. */
-    private static byte[] uncopied(Packet p) {
+    /** The length of the packet's last argument when it is written uncopied, else 0. */
+    private static int uncopiedLength(Packet p) {
         int n = p.argumentCount();
-        return n > 0 && p.argument(n - 1).length > COPY_LIMIT ? p.argument(n - 1) : EMPTY;
+        int last = n == 0 ? 0 : p.argument(n - 1).length;
+        return last > COPY_LIMIT ? last : 0;
     }
 
     /**
