@@ -119,7 +119,7 @@ for pidfile in "$RUN_DIR/supervisord.pid" "$RUN_DIR/gearmand.pid"; do
     die "pid $pid of an earlier run still runs in $TEST_DIR ($(basename "$pidfile" .pid)); stop it or set SOAK_DIR"
   fi
 done
-rm -rf "$RUN_DIR"/* "$TEST_DIR"/*.out "$TEST_DIR"/*.log "$TEST_DIR"/*.json "$TEST_DIR"/*.txt "$LOG_DIR"/* "$EXECUTIONS"
+rm -rf "${RUN_DIR:?}"/* "$TEST_DIR"/*.out "$TEST_DIR"/*.log "$TEST_DIR"/*.json "$TEST_DIR"/*.txt "${LOG_DIR:?}"/* "$EXECUTIONS"
 mkdir -p "$EXECUTIONS"
 : >"$CHAOS"
 
