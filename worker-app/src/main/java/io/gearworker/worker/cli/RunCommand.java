@@ -1,9 +1,13 @@
 package io.gearworker.worker.cli;
 
+import io.gearworker.worker.http.WorkerHttpServer;
+import io.gearworker.worker.runtime.ObserverEndpoint;
 import io.gearworker.worker.runtime.RestartLimits;
 import io.gearworker.worker.runtime.WorkerProcess;
 import io.gearworker.worker.runtime.WorkerSettings;
+import io.gearworker.worker.runtime.WorkerState;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,6 +17,7 @@ import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
 
 import io.gearworker.camel.gearman.GearmanEndpoint;
+import io.gearworker.camel.gearman.GearmanJobListener;
 import io.gearworker.camel.gearman.protocol.ServerAddress;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -99,7 +104,28 @@ public final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        return new WorkerProcess(validated()).run();
+        return new WorkerProcess(validated(), RunCommand::startHttp).run();
+    }
+
+    /** The worker's HTTP endpoint (metrics, health) as the observer endpoint of {@code --http-port}. */
+    private static ObserverEndpoint startHttp(WorkerState worker, String host, int port) throws IOException {
+        WorkerHttpServer http = WorkerHttpServer.start(worker, host, port);
+        return new ObserverEndpoint() {
+            @Override
+            public String address() {
+                return http.address();
+            }
+
+            @Override
+            public GearmanJobListener jobListener() {
+                return http.jobListener();
+            }
+
+            @Override
+            public void close() {
+                http.close();
+            }
+        };
     }
 
     WorkerSettings validated() {

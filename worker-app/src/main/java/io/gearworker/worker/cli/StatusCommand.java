@@ -13,6 +13,8 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import io.gearworker.camel.gearman.protocol.AdminClient;
 import io.gearworker.camel.gearman.protocol.ServerAddress;
+import io.gearworker.worker.fleet.ControlClient;
+import io.gearworker.worker.fleet.Fleet;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -35,8 +37,7 @@ public final class StatusCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         List<ServerAddress> addresses = servers.addresses();
-        ControlTargets.Selection selection = targets.select(
-                WorkersCommand.list(new AdminClient(Duration.ofSeconds(3)), addresses));
+        Fleet.Selection selection = targets.select(new Fleet(new AdminClient(Duration.ofSeconds(3)), addresses));
         selection.missing().forEach(id -> System.err.println(
                 "no worker '" + id + "' with a control function on " + addresses));
         int code = selection.missing().isEmpty() ? 0 : 1;
@@ -45,12 +46,11 @@ public final class StatusCommand implements Callable<Integer> {
             out.println(String.join("\t", COLUMNS) + "\tlimits");
         }
         try (ControlClient control = new ControlClient(targets.controlSecret, Duration.ofSeconds(5))) {
-            for (WorkersCommand.Worker w : selection.found()) {
-                try {
-                    String answer = control.send(w, "status").block();
-                    out.println(json ? answer : row(answer));
-                } catch (RuntimeException e) {
-                    System.err.println("status " + w.id() + " failed: " + e.getMessage());
+            for (ControlClient.Reply r : control.broadcast(selection.found(), "status")) {
+                if (r.ok()) {
+                    out.println(json ? r.answer() : row(r.answer()));
+                } else {
+                    System.err.println("status " + r.worker().id() + " failed: " + r.error().getMessage());
                     code = 1;
                 }
             }

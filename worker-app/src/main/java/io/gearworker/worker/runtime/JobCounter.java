@@ -2,6 +2,8 @@ package io.gearworker.worker.runtime;
 
 import java.util.concurrent.atomic.AtomicLong;
 
+import io.gearworker.worker.fleet.ControlFunction;
+
 import io.gearworker.camel.gearman.GearmanJob;
 import io.gearworker.camel.gearman.GearmanJobListener;
 
@@ -83,6 +85,6 @@ public final class JobCounter implements GearmanJobListener {
     }
 
     private static boolean isControl(GearmanJob job) {
-        return job.function().startsWith(WorkerControl.FUNCTION_PREFIX);
+        return ControlFunction.isControl(job.function());
     }
 }

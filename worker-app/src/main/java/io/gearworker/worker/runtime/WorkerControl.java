@@ -11,6 +11,7 @@ import java.util.List;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.gearworker.camel.gearman.GearmanConsumer;
+import io.gearworker.worker.fleet.ControlFunction;
 import io.gearworker.camel.gearman.policy.MaxJobsRoutePolicy;
 import io.gearworker.camel.gearman.policy.MaxLifetimeRoutePolicy;
 import io.gearworker.camel.gearman.policy.RestartPolicySupport;
@@ -32,7 +33,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class WorkerControl implements Processor {
 
-    public static final String FUNCTION_PREFIX = "_worker_";
     static final List<String> COMMANDS = List.of("terminate", "status", "quiet", "resume");
 
     private static final Logger LOG = LoggerFactory.getLogger(WorkerControl.class);
@@ -58,10 +58,6 @@ public final class WorkerControl implements Processor {
     /** True after {@code quiet}, until {@code resume}. */
     boolean isQuiet() {
         return quiet;
-    }
-
-    public static String functionFor(String workerId) {
-        return FUNCTION_PREFIX + workerId;
     }
 
     @Override
@@ -152,7 +148,7 @@ public final class WorkerControl implements Processor {
                 .map(Route::getConsumer)
                 .filter(GearmanConsumer.class::isInstance)
                 .map(GearmanConsumer.class::cast)
-                .filter(c -> !c.getEndpoint().getConfiguration().getFunctionName().startsWith(FUNCTION_PREFIX))
+                .filter(c -> !ControlFunction.isControl(c.getEndpoint().getConfiguration().getFunctionName()))
                 .toList();
     }
 

@@ -9,7 +9,7 @@ import java.util.stream.Collectors;
 
 import io.gearworker.camel.gearman.GearmanComponent;
 import io.gearworker.camel.gearman.policy.RestartPolicySupport;
-import io.gearworker.worker.http.WorkerHttpServer;
+import io.gearworker.worker.fleet.ControlFunction;
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.main.BaseMainSupport;
@@ -42,9 +42,12 @@ public final class WorkerProcess {
     private final JobCounter jobs;
     private final Main main = new Main();
     private final StopControl stop;
+    private final ObserverEndpoint.Starter observers;
 
-    public WorkerProcess(WorkerSettings settings) {
+    /** @param observers starts the endpoint that {@code --http-port} asks for */
+    public WorkerProcess(WorkerSettings settings, ObserverEndpoint.Starter observers) {
         this.settings = settings;
+        this.observers = observers;
         this.events = new EventLog(System.out, settings.workerId());
         this.jobs = new JobCounter(events);
         this.stop = new StopControl(main, events, jobs, settings.shutdownTimeout());
@@ -69,7 +72,7 @@ public final class WorkerProcess {
         // abstract classes); nested and anonymous classes ($ in the name) are helpers, never discovered
         main.configure().withBasePackageScan(settings.routesPackage()).withJavaRoutesExcludePattern("**/*$*");
         WorkerControl control = new WorkerControl(settings, stop, jobs, policies, settings.controlSecret());
-        WorkerHttpServer http;
+        ObserverEndpoint http;
         try {
             http = startHttp(new WorkerState(settings, main, stop, control, policies), gearman);
         } catch (IOException e) {
@@ -83,7 +86,7 @@ public final class WorkerProcess {
             public void configure() {
                 // its own consumer, so its own connection and slot: a control job never waits behind jobs; no error
                 // handler: WorkerControl logs a refusal itself, without the workload (it may hold the secret)
-                from("gearman:" + WorkerControl.functionFor(settings.workerId()) + "?concurrentConsumers=1")
+                from("gearman:" + new ControlFunction(settings.workerId()).name() + "?concurrentConsumers=1")
                         .routeId("control").errorHandler(noErrorHandler()).process(control);
             }
         });
@@ -178,14 +181,14 @@ public final class WorkerProcess {
     }
 
     /** The HTTP endpoint (metrics, health) when {@code --http-port} is set, counting jobs from the start. */
-    private WorkerHttpServer startHttp(WorkerState state, GearmanComponent gearman) throws IOException {
+    private ObserverEndpoint startHttp(WorkerState state, GearmanComponent gearman) throws IOException {
         WorkerSettings s = state.settings();
         if (s.httpPort() == null) {
             return null;
         }
         // Camel's health checks (context, routes, and those components register) join the worker's own in /health
         main.configure().health().withEnabled(true).withRoutesEnabled(true).setConsumersEnabled(true);
-        WorkerHttpServer http = WorkerHttpServer.start(state, s.httpHost(), s.httpPort());
+        ObserverEndpoint http = observers.start(state, s.httpHost(), s.httpPort());
         gearman.addJobListener(http.jobListener());
         return http;
     }
