@@ -4,12 +4,12 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
 import io.gearworker.camel.gearman.protocol.AdminClient;
 import io.gearworker.worker.fleet.Fleet;
+import io.gearworker.worker.fleet.Wire;
 import io.gearworker.worker.fleet.Worker;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -49,23 +49,11 @@ public final class WorkersCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** A worker as {@code --json} prints it. */
+    private record Listed(String id, Set<String> servers, Set<String> functions) {
+    }
+
     private static String toJson(Worker w) throws IOException {
-        java.io.StringWriter s = new java.io.StringWriter();
-        try (JsonGenerator g = new JsonFactory().createGenerator(s)) {
-            g.writeStartObject();
-            g.writeStringField("id", w.id());
-            g.writeArrayFieldStart("servers");
-            for (String server : w.servers()) {
-                g.writeString(server);
-            }
-            g.writeEndArray();
-            g.writeArrayFieldStart("functions");
-            for (String f : w.functions()) {
-                g.writeString(f);
-            }
-            g.writeEndArray();
-            g.writeEndObject();
-        }
-        return s.toString();
+        return Wire.json().writeValueAsString(new Listed(w.id(), w.servers(), w.functions()));
     }
 }

@@ -12,8 +12,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Terminating workers remotely and watching them go: a target is the process registered under its id when the
@@ -26,7 +24,6 @@ public final class Termination {
     static final Duration POLL = Duration.ofMillis(200);
     static final Duration PROGRESS = Duration.ofSeconds(2);
     static final Duration PID_CHECK = Duration.ofSeconds(1);
-    private static final Pattern PID = Pattern.compile("\"pid\":(\\d+)");
 
     private final Fleet fleet;
     private final ControlClient control;
@@ -157,8 +154,12 @@ public final class Termination {
         }
     }
 
-    private static Long pid(String status) {
-        Matcher m = PID.matcher(status);
-        return m.find() ? Long.parseLong(m.group(1)) : null;
+    /** The pid in a status answer; {@code null} when the answer is not a status or has none. */
+    private static Long pid(String answer) {
+        try {
+            return WorkerStatus.parse(answer).pid();
+        } catch (IOException e) {
+            return null;
+        }
     }
 }

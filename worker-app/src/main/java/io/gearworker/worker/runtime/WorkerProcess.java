@@ -39,6 +39,7 @@ public final class WorkerProcess {
 
     private final WorkerSettings settings;
     private final EventLog events;
+    private final WorkerMode mode = new WorkerMode();
     private final JobCounter jobs;
     private final Main main = new Main();
     private final StopControl stop;
@@ -49,8 +50,8 @@ public final class WorkerProcess {
         this.settings = settings;
         this.observers = observers;
         this.events = new EventLog(System.out, settings.workerId());
-        this.jobs = new JobCounter(events);
-        this.stop = new StopControl(main, events, jobs, settings.shutdownTimeout());
+        this.jobs = new JobCounter(events, mode);
+        this.stop = new StopControl(mode, main, events, jobs, settings.shutdownTimeout());
     }
 
     public int run() {
@@ -71,10 +72,11 @@ public final class WorkerProcess {
         // job routes: every top-level concrete RouteBuilder in the packages (camel-main's package scan skips
         // abstract classes); nested and anonymous classes ($ in the name) are helpers, never discovered
         main.configure().withBasePackageScan(settings.routesPackage()).withJavaRoutesExcludePattern("**/*$*");
-        WorkerControl control = new WorkerControl(settings, stop, jobs, policies, settings.controlSecret());
+        WorkerState state = new WorkerState(settings, main, mode, jobs, policies);
+        WorkerControl control = new WorkerControl(settings, stop, mode, state, settings.controlSecret());
         ObserverEndpoint http;
         try {
-            http = startHttp(new WorkerState(settings, main, stop, control, policies), gearman);
+            http = startHttp(state, gearman);
         } catch (IOException e) {
             System.err.println("gearman-worker: bad configuration: --http-port " + settings.httpPort()
                                + " / --http-host " + settings.httpHost() + ": cannot listen: " + e.getMessage());
@@ -113,12 +115,12 @@ public final class WorkerProcess {
             @Override
             public void afterStart(BaseMainSupport m) {
                 try {
-                    if (stop.reason() == null) {
+                    if (mode.stopReason() == null) {
                         events.ready(ProcessHandle.current().pid(), EventLog.localHost(), settings.servers(),
                                 functions(m.getCamelContext()), http == null ? null : http.address());
                     } else {
                         LOG.info("Worker {} was asked to stop ({}) while starting; not ready", settings.workerId(),
-                                stop.reason());
+                                mode.stopReason());
                     }
                 } finally {
                     stop.endStart();
@@ -155,12 +157,12 @@ public final class WorkerProcess {
         } else if (jobs.handedBack() > 0) {
             code = EXIT_HANDED_BACK;
             reason = "shutdown-timeout";
-        } else if (failed || stop.reason() == null) {
+        } else if (failed || mode.stopReason() == null) {
             code = EXIT_ERROR;
             reason = "error";
         } else {
             code = EXIT_OK;
-            reason = stop.reason();
+            reason = mode.stopReason();
         }
         events.exit(reason, jobs.done(), code);
         return code;

@@ -14,11 +14,8 @@ import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Deque;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -43,13 +40,21 @@ public final class FleetActions implements AutoCloseable {
     record Outcome(int status, String message) {
     }
 
+    /** What the page shows of the actions: whether they are on, need the secret, a rolling restart runs; the log. */
+    record State(boolean enabled, boolean secretRequired, boolean rollingRestartRunning, List<LogLine> log) {
+    }
+
+    /** One line of the actions' log, newest first. */
+    record LogLine(String ts, String text) {
+    }
+
     private final boolean enabled;
     private final byte[] secret;
     private final Fleet fleet;
     private final ControlClient control;
     private final FleetCollector collector;
     private final Duration rollingWait;
-    private final Deque<Map<String, Object>> log = new ArrayDeque<>();
+    private final Deque<LogLine> log = new ArrayDeque<>();
     private final AtomicBoolean rolling = new AtomicBoolean();
     private final ExecutorService background = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "dashboard-rolling-restart");
@@ -86,16 +91,10 @@ public final class FleetActions implements AutoCloseable {
                || presented != null && MessageDigest.isEqual(secret, presented.getBytes(StandardCharsets.UTF_8));
     }
 
-    /** The state the page shows: whether actions are on, need the secret, a rolling restart runs; the log. */
-    Map<String, Object> state() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("enabled", enabled);
-        m.put("secret_required", secret != null);
-        m.put("rolling_restart_running", rolling.get());
+    State state() {
         synchronized (log) {
-            m.put("log", new ArrayList<>(log));
+            return new State(enabled, secret != null, rolling.get(), List.copyOf(log));
         }
-        return m;
     }
 
     /**
@@ -162,11 +161,8 @@ public final class FleetActions implements AutoCloseable {
 
     private void record(String line) {
         LOG.info("Action: {}", line);
-        Map<String, Object> entry = new LinkedHashMap<>();
-        entry.put("ts", Instant.now().toString());
-        entry.put("text", line);
         synchronized (log) {
-            log.addFirst(entry);
+            log.addFirst(new LogLine(Instant.now().toString(), line));
             while (log.size() > LOG_LINES) {
                 log.removeLast();
             }

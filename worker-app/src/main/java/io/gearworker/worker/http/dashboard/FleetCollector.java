@@ -4,6 +4,7 @@ import io.gearworker.worker.fleet.ControlClient;
 import io.gearworker.worker.fleet.ControlFunction;
 import io.gearworker.worker.fleet.Fleet;
 import io.gearworker.worker.fleet.Worker;
+import io.gearworker.worker.fleet.WorkerStatus;
 import io.gearworker.worker.report.EventLogTail;
 import io.gearworker.worker.report.EventReport;
 import io.gearworker.worker.report.JobTimeline;
@@ -34,7 +35,6 @@ public final class FleetCollector {
     public static final Duration THROUGHPUT_WINDOW = Duration.ofMinutes(5);
     static final Duration THROUGHPUT_BUCKET = Duration.ofSeconds(10);
     private static final int RECENT_EXITS = 10;
-    private static final Set<String> FROM_GEARMAND = Set.of("id", "servers", "functions");
 
     private final Fleet fleet;
     private final ControlClient control;
@@ -96,7 +96,7 @@ public final class FleetCollector {
         Map<String, ControlClient.Reply> statuses = new LinkedHashMap<>();
         List<Worker> controllable = seen.values().stream().filter(Worker::hasControlFunction).toList();
         control.broadcast(controllable, "status").forEach(r -> statuses.put(r.worker().id(), r));
-        List<Map<String, Object>> workers = new ArrayList<>();
+        List<WorkerView> workers = new ArrayList<>();
         for (Worker w : seen.values()) {
             workers.add(worker(w, statuses.get(w.id())));
         }
@@ -105,16 +105,11 @@ public final class FleetCollector {
         return snapshot;
     }
 
-    private static Map<String, Object> worker(Worker w, ControlClient.Reply status) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("id", w.id());
-        m.put("host", String.join(",", w.hosts()));
-        m.put("pid", null);
-        m.put("state", "unknown");
-        m.put("servers", List.copyOf(w.servers()));
-        m.put("functions", List.copyOf(w.jobFunctions()));
-        m.put("control", w.hasControlFunction());
-        String error = null;
+    private static WorkerView worker(Worker w, ControlClient.Reply status) {
+        String host = String.join(",", w.hosts());
+        List<String> servers = List.copyOf(w.servers());
+        List<String> functions = List.copyOf(w.jobFunctions());
+        String error;
         if (!w.hasControlFunction()) {
             error = "no control function";
         } else if (status == null) {
@@ -122,30 +117,14 @@ public final class FleetCollector {
         } else if (!status.ok()) {
             error = "status failed: " + status.error().getMessage();
         } else {
-            String answer = status.answer();
             try {
-                if (!answer.startsWith("{")) {
-                    throw new IOException("not a JSON object");
-                }
-                if (Json.read(answer) instanceof Map<?, ?> fields) {
-                    fields.forEach((k, v) -> {
-                        String key = String.valueOf(k);
-                        if (!FROM_GEARMAND.contains(key)) {
-                            m.put(key, v);
-                        } else if (key.equals("servers")) {
-                            m.put("configured_servers", v);
-                        }
-                    });
-                } else {
-                    error = "status is not a JSON object";
-                }
+                return WorkerView.withStatus(w.id(), host, servers, functions, WorkerStatus.parse(status.answer()));
             } catch (IOException e) {
                 // e.g. the seed's PHP workers, whose control function answers every command with "ok"
-                error = "answers 'status' with '" + abbreviate(answer) + "', not a status";
+                error = "answers 'status' with '" + abbreviate(status.answer()) + "', not a status";
             }
         }
-        m.put("status_error", error);
-        return m;
+        return WorkerView.withoutStatus(w.id(), host, servers, functions, w.hasControlFunction(), error);
     }
 
     private static String abbreviate(String text) {
@@ -153,7 +132,7 @@ public final class FleetCollector {
         return line.length() <= 40 ? line : line.substring(0, 40) + "…";
     }
 
-    private Map<String, Object> events() {
+    private EventFigures events() {
         if (tail == null) {
             return null;
         }
@@ -162,39 +141,18 @@ public final class FleetCollector {
         tail.forgetBefore(now.minus(logWindow));
         EventReport.Summary s = EventReport.summarize(tail.events(), tail.garbledLines(), now);
         JobTimeline.Timeline t = JobTimeline.of(tail, now, THROUGHPUT_WINDOW, THROUGHPUT_BUCKET, RECENT_EXITS);
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("logs", logs.stream().map(Path::toString).toList());
-        m.put("window_s", logWindow.toSeconds());
-        m.put("started", s.started());
-        m.put("ended", s.ended());
-        m.put("failed", s.failed());
-        m.put("in_flight", s.inFlight());
-        m.put("handed_back", s.handedBack());
-        m.put("run_twice", s.runTwice());
-        m.put("lost", s.lost());
-        m.put("job_load", BigDecimal.valueOf(s.jobLoad()).setScale(2, RoundingMode.HALF_UP).doubleValue());
-        m.put("worker_exits", s.workerExits());
-        m.put("workers_running", s.workersRunning());
-        m.put("exits_by_reason", new LinkedHashMap<>(s.exitReasons()));
-        m.put("garbled_lines", s.garbledLines());
         List<Double> rates = new ArrayList<>();
         double seconds = t.bucket().toMillis() / 1000.0;
         for (long n : t.finished()) {
             rates.add(Math.round(n / seconds * 10) / 10.0);
         }
-        Map<String, Object> throughput = new LinkedHashMap<>();
-        throughput.put("bucket_s", t.bucket().toSeconds());
-        throughput.put("jobs_per_s", rates);
-        m.put("throughput", throughput);
-        List<Map<String, Object>> exits = new ArrayList<>();
-        for (JobTimeline.Exit e : t.recentExits()) {
-            Map<String, Object> exit = new LinkedHashMap<>();
-            exit.put("ts", e.ts().toString());
-            exit.put("worker", e.worker());
-            exit.put("reason", e.reason());
-            exits.add(exit);
-        }
-        m.put("recent_exits", exits);
-        return m;
+        List<EventFigures.Exit> exits = t.recentExits().stream()
+                .map(e -> new EventFigures.Exit(e.ts().toString(), e.worker(), e.reason()))
+                .toList();
+        return new EventFigures(logs.stream().map(Path::toString).toList(), logWindow.toSeconds(), s.started(),
+                s.ended(), s.failed(), s.inFlight(), s.handedBack(), s.runTwice(), s.lost(),
+                BigDecimal.valueOf(s.jobLoad()).setScale(2, RoundingMode.HALF_UP).doubleValue(), s.workerExits(),
+                s.workersRunning(), new LinkedHashMap<>(s.exitReasons()), s.garbledLines(),
+                new EventFigures.Throughput(t.bucket().toSeconds(), rates), exits);
     }
 }

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import io.gearworker.camel.gearman.protocol.GearmanClient;
 import io.gearworker.camel.gearman.protocol.JobRequest;
 import io.gearworker.camel.gearman.test.ExternalProcess;
@@ -20,6 +21,7 @@ import io.gearworker.camel.gearman.test.Gearman;
 import io.gearworker.camel.gearman.test.GearmandExtension;
 import io.gearworker.worker.DashboardProcess;
 import io.gearworker.worker.WorkerProcessHandle;
+import io.gearworker.worker.fleet.Wire;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -213,7 +215,7 @@ class DashboardHttpIT {
 
             HttpResponse<String> quiet = post(on.url("api/actions"), "application/json", SECRET, quietA);
             assertThat(quiet.statusCode()).as(quiet.body()).isEqualTo(200);
-            assertThat(Json.read(quiet.body())).isEqualTo(Map.of("ok", true, "message",
+            assertThat(json(quiet.body())).isEqualTo(Map.of("ok", true, "message",
                     "quiet " + a.workerId() + ": done"));
             assertThat(controlStatus(a)).contains("\"state\":\"quiet\"");
             assertThat(worker(fleet(on), a.workerId())).as("refreshed at once").containsEntry("state", "quiet");
@@ -247,7 +249,7 @@ class DashboardHttpIT {
         HttpResponse<String> r = get(dashboard.url("api/fleet"));
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         assertThat(r.headers().firstValue("Content-Type")).hasValue("application/json");
-        return map(Json.read(r.body()));
+        return map(json(r.body()));
     }
 
     private static List<Object> workers(Map<String, Object> fleet) {
@@ -266,6 +268,11 @@ class DashboardHttpIT {
     private static Map<String, Object> function(Map<String, Object> fleet, String name) {
         return list(fleet.get("functions")).stream().map(DashboardHttpIT::map)
                 .filter(f -> name.equals(f.get("function"))).findFirst().orElseThrow(() -> new AssertionError("no function " + name + " in " + fleet));
+    }
+
+    /** JSON as plain values, whole numbers as Long. */
+    private static Object json(String text) throws IOException {
+        return Wire.json().reader().with(DeserializationFeature.USE_LONG_FOR_INTS).readValue(text, Object.class);
     }
 
     @SuppressWarnings("unchecked")
