@@ -26,6 +26,17 @@ class WorkerStatusTest {
     }
 
     @Test
+    void theWorkersStreamedAnswerIsWhatTheMapperWrites() throws IOException {
+        List<WorkerStatus> statuses = List.of(STATUS,
+                new WorkerStatus("w2", 1L, "stopping", 0L, 0L, 0, 1, "s", List.of(),
+                        new WorkerStatus.Limits(null, null, 60L, 3L, null)),
+                new WorkerStatus("w\"3", null, null, null, null, null, null, null, null, null));
+        for (WorkerStatus s : statuses) {
+            assertThat(s.toJson()).isEqualTo(Wire.json().writeValueAsString(s));
+        }
+    }
+
+    @Test
     void readsWhatItWrites() throws IOException {
         assertThat(WorkerStatus.parse(ANSWER)).isEqualTo(STATUS);
     }
