@@ -75,9 +75,11 @@ public final class RunCommand implements Callable<Integer> {
             description = "Restart after this long (e.g. 30s, 10m, 2h; drains first).")
     Duration maxLifetime;
 
-    @Option(names = "--jitter", defaultValue = "0s", paramLabel = "DURATION", converter = Durations.class,
-            description = "Add 0..DURATION to --max-lifetime, drawn once per process (default: ${DEFAULT-VALUE}).")
-    Duration jitter;
+    @Option(names = { "--max-lifetime-jitter", "--jitter" }, defaultValue = "0s", paramLabel = "DURATION",
+            converter = Durations.class,
+            description = "Add 0..DURATION to --max-lifetime, drawn once per process (default: ${DEFAULT-VALUE};"
+                          + " --jitter is the older name).")
+    Duration maxLifetimeJitter;
 
     @Option(names = "--max-memory", paramLabel = "SIZE", converter = ByteSizes.class,
             description = "Restart when the old generation still holds more than SIZE after a GC (e.g. 512m).")
@@ -167,7 +169,7 @@ public final class RunCommand implements Callable<Integer> {
         }
         String id = workerId != null ? workerId : GearmanEndpoint.defaultWorkerId();
         return new WorkerSettings(servers, id, routes, packages, concurrency, shutdownTimeout,
-                new RestartLimits(maxJobs, maxJobsJitter, maxLifetime, jitter, maxMemory), controlSecret, jmx, httpHost,
+                new RestartLimits(maxJobs, maxJobsJitter, maxLifetime, maxLifetimeJitter, maxMemory), controlSecret, jmx, httpHost,
                 httpPort);
     }
 
