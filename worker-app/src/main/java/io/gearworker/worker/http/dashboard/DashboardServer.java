@@ -38,6 +38,7 @@ public final class DashboardServer implements AutoCloseable {
     private final ExecutorService executor;
     private final FleetCollector collector;
     private final FleetActions actions;
+    private final QueueMetrics queueMetrics = new QueueMetrics(QueueMetrics.MAX_FUNCTIONS);
 
     private DashboardServer(HttpServer server, ExecutorService executor, FleetCollector collector,
                             FleetActions actions) {
@@ -171,7 +172,7 @@ public final class DashboardServer implements AutoCloseable {
 
     private void metrics(HttpExchange exchange) throws IOException {
         if (allowed(exchange, "GET")) {
-            send(exchange, 200, QueueMetrics.CONTENT_TYPE, QueueMetrics.text(collector.latest()));
+            send(exchange, 200, QueueMetrics.CONTENT_TYPE, queueMetrics.text(collector.latest()));
         }
     }
 
