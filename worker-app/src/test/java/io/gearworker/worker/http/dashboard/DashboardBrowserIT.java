@@ -27,6 +27,8 @@ import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
+import static io.gearworker.worker.runtime.EventType.JOB_STARTED;
+import static io.gearworker.worker.runtime.EventType.READY;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -56,7 +58,7 @@ class DashboardBrowserIT {
                         .workerId(WorkerProcessHandle.uniqueWorkerId(name))
                         .env("GEARMAN_CONTROL_SECRET", SECRET).start());
             }
-            workers.forEach(w -> w.awaitEvent("ready", LIMIT));
+            workers.forEach(w -> w.awaitEvent(READY, LIMIT));
             List<String> args = new ArrayList<>(List.of("--servers", GEARMAND.servers(), "--control-secret", SECRET,
                     "--allow-actions", "--log"));
             workers.forEach(w -> args.add(w.eventLog().toString()));
@@ -81,7 +83,7 @@ class DashboardBrowserIT {
                             .orTimeout(LIMIT.toMillis(), TimeUnit.MILLISECONDS).join();
                 }
                 for (WorkerProcessHandle w : workers) {
-                    w.awaitEvent("job_started", LIMIT);
+                    w.awaitEvent(JOB_STARTED, LIMIT);
                 }
                 for (int i = 0; i < 4; i++) {
                     client.submit(JobRequest.background("sleep", "10".getBytes(StandardCharsets.UTF_8)))
