@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -183,8 +184,9 @@ class KubernetesManifestsIT {
 
     private static Set<String> runOptionVariables() {
         Set<String> names = WorkerMain.commandLine().getSubcommands().get("run").getCommandSpec().options().stream()
-                .map(OptionSpec::longestName)
-                .map(n -> "GEARMAN_" + n.replaceFirst("^--", "").toUpperCase(Locale.ROOT).replace('-', '_'))
+                .flatMap(o -> Arrays.stream(o.names())) // an option's older names (--jitter) still work
+                .filter(n -> n.startsWith("--"))
+                .map(n -> "GEARMAN_" + n.substring(2).toUpperCase(Locale.ROOT).replace('-', '_'))
                 .collect(Collectors.toCollection(TreeSet::new));
         names.add("GEARMAN_LOG_LEVEL");
         return names;

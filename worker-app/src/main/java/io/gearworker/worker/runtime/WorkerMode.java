@@ -4,12 +4,13 @@ package io.gearworker.worker.runtime;
  * The one answer to "is this worker running, quiet or stopping?". Stopping is for good and names its reason (the
  * first request's); quiet ({@code quiet} until {@code resume}) only while not stopping. One monitor guards both, so
  * a change of grabbing runs wholly before a stop or not at all: once {@link #stop} returned, no {@code resume} can
- * reopen grabbing, and the drain that follows needs no lock of its own.
+ * reopen grabbing, and the drain that follows needs no lock of its own. Reads take no lock (a job listener asks
+ * {@link #stopping()} on the connection's thread).
  */
 final class WorkerMode {
 
-    private String stopReason;
-    private boolean quiet;
+    private volatile String stopReason;
+    private volatile boolean quiet;
 
     /** Marks the worker stopping; true for the first request, whose reason stays. */
     synchronized boolean stop(String reason) {
@@ -21,16 +22,16 @@ final class WorkerMode {
     }
 
     /** Why the worker is stopping, or {@code null} while it is not. */
-    synchronized String stopReason() {
+    String stopReason() {
         return stopReason;
     }
 
-    synchronized boolean stopping() {
+    boolean stopping() {
         return stopReason != null;
     }
 
     /** {@link WorkerState#RUNNING}, {@link WorkerState#QUIET} or {@link WorkerState#STOPPING}. */
-    synchronized String state() {
+    String state() {
         return stopReason != null ? WorkerState.STOPPING : quiet ? WorkerState.QUIET : WorkerState.RUNNING;
     }
 

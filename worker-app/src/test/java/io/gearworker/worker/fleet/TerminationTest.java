@@ -1,6 +1,5 @@
 package io.gearworker.worker.fleet;
 
-import java.util.List;
 import java.util.Set;
 
 import org.junit.jupiter.api.Test;
