@@ -14,9 +14,14 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
+import io.gearworker.camel.gearman.GearmanComponent;
 import io.gearworker.camel.gearman.test.ExternalProcess;
 import io.gearworker.camel.gearman.test.Gearman;
 import io.gearworker.camel.gearman.test.GearmandExtension;
+import io.gearworker.routes.ReverseRoute;
+import io.gearworker.routes.workflow.ChainRoute;
+import org.apache.camel.CamelContext;
+import org.apache.camel.impl.DefaultCamelContext;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -97,42 +102,52 @@ class WorkflowRerunIT {
 
     /**
      * A chain step waits in gearmand only while no worker has a free slot for its function (slots are per
-     * function), so here the chain's worker takes no job after the parent ({@code --max-jobs 1}) and the worker
-     * that re-runs it starts after the kill.
+     * function), so the chain's worker process takes no job after the parent ({@code --max-jobs 1}), and the
+     * worker that runs it again (here, in the test's JVM) serves {@code upcase} only once the re-run submitted it:
+     * a worker that reached the abandoned step first would make gearmand drop it before the re-run could join it.
      */
     @Test
-    void aChainWhoseWorkerIsKilledWithAStepQueuedIsAnsweredByTheNextWorker() {
+    void aChainWhoseWorkerIsKilledWithAStepQueuedIsAnsweredByTheNextWorker() throws Exception {
         try (WorkerProcessHandle first = WorkerProcessHandle.builder(GEARMAND.servers())
                 .workerId(WorkerProcessHandle.uniqueWorkerId("chain-first")).args("--max-jobs", "1").start()) {
             first.awaitEvent("ready", LIMIT);
             try (ExternalProcess chain = WorkerCli.start("submit", "--servers", GEARMAND.servers(),
                     "--timeout", "60s", "-f", "chain", "hello")) {
-                String handle = first.awaitEvent("job_started", e -> "chain".equals(e.function()), LIMIT).handle();
+                first.awaitEvent("job_started", e -> "chain".equals(e.function()), LIMIT);
                 await().atMost(LIMIT).until(() -> Gearman.status(GEARMAND.address(), "upcase").total() == 1);
 
                 first.signal("KILL");
                 Instant gone = Instant.now();
-                try (WorkerProcessHandle next = WorkerProcessHandle.builder(GEARMAND.servers())
-                        .workerId(WorkerProcessHandle.uniqueWorkerId("chain-next")).start()) {
+                assertThat(first.awaitExit(LIMIT)).isEqualTo(137);
+                try (CamelContext next = chainWorkerWithoutUpcase()) {
+                    await().atMost(LIMIT).until(() -> Gearman.status(GEARMAND.address(), "upcase").total() == 2);
+                    next.getRouteController().startRoute(ChainRoute.UPCASE);
                     ExternalProcess.Result result = chain.await(LIMIT);
 
                     assertThat(result.exitCode()).as(result.toString()).isZero();
                     assertThat(result.stdout()).isEqualTo("OLLEH\n");
-                    assertThat(Duration.between(gone, Instant.now())).as("answered after the kill, start-up included")
-                            .isLessThan(ANSWER_BOUND);
-                    assertThat(next.awaitEvent("job_ended", e -> handle.equals(e.handle()), LIMIT)).isNotNull();
-                    List<String> steps = next.events("job_ended").stream()
-                            .filter(e -> List.of("upcase", "ascii", "reverse").contains(e.function()))
-                            .map(WorkerEvent::unique).toList();
-                    assertThat(steps).as("each step of the re-run ran once, under the re-run's ids").hasSize(3)
-                            .allMatch(id -> id.matches("chain/.+/[0-9a-f]{8}/\\d-\\w+"))
-                            .extracting(id -> id.replaceAll("/\\d-\\w+$", "")).containsOnly(
-                                    steps.get(0).replaceAll("/\\d-\\w+$", ""));
-                    assertThat(first.awaitExit(LIMIT)).isEqualTo(137);
+                    assertThat(Duration.between(gone, Instant.now())).isLessThan(ANSWER_BOUND);
                 }
             }
         }
-        assertThat(Gearman.status(GEARMAND.address(), "chain").total()).as("nothing left in gearmand").isZero();
+        assertThat(Gearman.status(GEARMAND.address(), "upcase").total()).as("the abandoned step was dropped")
+                .isZero();
+    }
+
+    /** {@code chain} and its steps served in this JVM, all but {@code upcase} started. */
+    private static CamelContext chainWorkerWithoutUpcase() throws Exception {
+        CamelContext context = new DefaultCamelContext();
+        GearmanComponent gearman = new GearmanComponent();
+        gearman.getConfiguration().setServers(GEARMAND.servers());
+        context.addComponent("gearman", gearman);
+        context.addRoutes(new ChainRoute());
+        context.addRoutes(new ReverseRoute());
+        context.setAutoStartup(false);
+        context.start();
+        for (String route : List.of(ChainRoute.FUNCTION, ChainRoute.ASCII, ReverseRoute.FUNCTION)) {
+            context.getRouteController().startRoute(route);
+        }
+        return context;
     }
 
     private static WorkerProcessHandle fanoutWorker(String name, CountedChildren kids) {
