@@ -31,8 +31,9 @@ import org.slf4j.LoggerFactory;
  * <p>
  * Each child's unique id comes from {@link ChildIds} with its index: the same within one run of the parent, fresh
  * in each run. A parent that runs again (its worker was killed or handed it back) therefore submits and waits for
- * all its children anew; those that had finished or were still running in the earlier run run a second time, the
- * earlier run's queued children are dropped by gearmand unrun.
+ * all its children anew; those that had finished or were still running in the earlier run run a second time. The
+ * earlier run's queued children are dropped by gearmand unrun, unless a worker took them while that run still
+ * waited (during its worker's shutdown-timeout drain, say).
  */
 public final class FanOut extends AsyncProcessorSupport implements CamelContextAware {
 
