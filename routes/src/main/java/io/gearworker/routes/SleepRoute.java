@@ -23,7 +23,7 @@ public class SleepRoute extends RouteBuilder {
         try {
             millis = Long.parseLong(text);
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("sleep takes a number of milliseconds, got '" + text + "'");
+            throw new IllegalArgumentException("sleep takes a number of milliseconds, got " + Quoted.workload(text));
         }
         if (millis < 0) {
             throw new IllegalArgumentException("sleep takes milliseconds >= 0, got " + millis);

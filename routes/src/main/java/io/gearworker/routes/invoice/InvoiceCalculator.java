@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.gearworker.routes.Quoted;
 
 /**
  * The business logic of {@code invoice-total}, plain Java without Camel: reads and checks an invoice, adds it up,
@@ -86,7 +87,7 @@ public class InvoiceCalculator {
     private static void check(Invoice invoice) {
         if (invoice.currency() == null || !CURRENCY.matcher(invoice.currency()).matches()) {
             throw new InvalidInvoiceException("currency must be a three-letter code like EUR, was "
-                                              + quoted(invoice.currency()));
+                                              + Quoted.workload(invoice.currency()));
         }
         if (invoice.items() == null || invoice.items().isEmpty()) {
             throw new InvalidInvoiceException("items must be a non-empty list");
@@ -119,9 +120,5 @@ public class InvoiceCalculator {
             }
         }
         return s.toString();
-    }
-
-    private static String quoted(String value) {
-        return value == null ? "null" : "'" + value + "'";
     }
 }

@@ -13,8 +13,12 @@ import org.apache.camel.builder.RouteBuilder;
  * {@code ascii} (passes ASCII text on, fails on anything else), then {@code reverse}. {@code chain hello} answers
  * {@code OLLEH}. Each step is an ordinary {@code to("gearman:…")}: the parent waits for it without holding a
  * thread. A step that fails or takes longer than {@code chain.step-timeout} ms (Camel property, default 30000)
- * fails the parent with a message naming the step. The steps' unique ids derive from the parent's
- * ({@link ChildIds}), so a parent that runs again re-joins a step still running.
+ * fails the parent with a message naming the step.
+ * <p>
+ * The steps' unique ids derive from the parent's and from the run ({@link ChildIds}): a parent that runs again
+ * (its worker was killed or handed it back) starts over at step 1 under fresh ids, so no step of the new run can
+ * join a job of the earlier run that gearmand would drop. Steps that had finished or were running in the earlier
+ * run therefore run again; in the run that answers, each step ran at least once.
  */
 public class ChainRoute extends RouteBuilder {
 
@@ -46,7 +50,7 @@ public class ChainRoute extends RouteBuilder {
         from("gearman:" + ASCII).routeId(ASCII).process(ChainRoute::asciiOnly);
     }
 
-    /** Before step {@code index}: remember it, and give its job a unique id derived from the parent's. */
+    /** Before step {@code index}: remember it, and give its job a unique id derived from the parent and this run. */
     private static Processor step(int index) {
         String name = (index + 1) + "-" + STEPS[index];
         return exchange -> {

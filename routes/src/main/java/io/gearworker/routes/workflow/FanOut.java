@@ -7,6 +7,7 @@ import java.util.List;
 
 import io.gearworker.camel.gearman.GearmanConstants;
 import io.gearworker.camel.gearman.GearmanJob;
+import io.gearworker.routes.Quoted;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.AsyncProducer;
 import org.apache.camel.CamelContext;
@@ -26,8 +27,13 @@ import org.slf4j.LoggerFactory;
  * In: the exchange property {@link #CHILDREN}, the children's workloads. Out: the property {@link #RESULTS}, their
  * results in the same order. As children succeed, the parent's caller gets WORK_STATUS {@code k/N}. The first
  * child that fails (or times out) stops further submissions; once the children in flight have answered, the parent
- * fails with a {@link WorkflowStepException} naming that child. Each child's unique id comes from
- * {@link ChildIds} with its index, so a parent that runs again submits the same children.
+ * fails with a {@link WorkflowStepException} naming that child.
+ * <p>
+ * Each child's unique id comes from {@link ChildIds} with its index: the same within one run of the parent, fresh
+ * in each run. A parent that runs again (its worker was killed or handed it back) therefore submits and waits for
+ * all its children anew; those that had finished or were still running in the earlier run run a second time. The
+ * earlier run's queued children are dropped by gearmand unrun, unless a worker took them while that run still
+ * waited (during its worker's shutdown-timeout drain, say).
  */
 public final class FanOut extends AsyncProcessorSupport implements CamelContextAware {
 
@@ -154,8 +160,8 @@ public final class FanOut extends AsyncProcessorSupport implements CamelContextA
         }
 
         private String describe(int index, Exchange child) {
-            return "child " + (index + 1) + "/" + workloads.size() + " (" + childUri + " '"
-                   + workloads.get(index) + "', unique id "
+            return "child " + (index + 1) + "/" + workloads.size() + " (" + childUri + " "
+                   + Quoted.workload(String.valueOf(workloads.get(index))) + ", unique id "
                    + child.getMessage().getHeader(GearmanConstants.UNIQUE_ID) + ")";
         }
 

@@ -1,5 +1,7 @@
 package io.gearworker.routes.workflow;
 
+import io.gearworker.routes.Quoted;
+
 /** A {@code fanout} workload, {@code N MS}: N children of {@code MS} milliseconds each. */
 public record FanoutRequest(int children, long millis) {
 
@@ -28,7 +30,7 @@ public record FanoutRequest(int children, long millis) {
     }
 
     private static String usage(String got) {
-        return "fanout takes 'N MS': N children (1.." + MAX_CHILDREN + ") of MS milliseconds (>= 0) each, got '"
-               + got + "'";
+        return "fanout takes 'N MS': N children (1.." + MAX_CHILDREN + ") of MS milliseconds (>= 0) each, got "
+               + Quoted.workload(got);
     }
 }

@@ -10,7 +10,8 @@ import org.apache.camel.builder.RouteBuilder;
  * {@code fanout}: workload {@code N MS} submits N {@code sleep MS} jobs at once (at most
  * {@code fanout.max-in-flight} unanswered at a time), reports WORK_STATUS {@code k/N} to its caller as they
  * finish, and answers {@code fanout N x MS ms in T ms}. A failed or timed-out child fails the parent, naming the
- * child. Settings (Camel properties, e.g. {@code application.properties}, {@code -Dfanout.max-in-flight=4} or the
+ * child. A parent that runs again submits all its children again ({@link FanOut}: each run waits only for its
+ * own children; those of an earlier run may have run too). Settings (Camel properties, e.g. {@code application.properties}, {@code -Dfanout.max-in-flight=4} or the
  * environment variable {@code FANOUT_MAX_IN_FLIGHT}):
  * <ul>
  * <li>{@code fanout.max-in-flight} (16): children submitted and not yet answered, per parent;</li>

@@ -60,7 +60,9 @@ class FanoutIT {
                 .containsExactly("1/8", "2/8", "3/8", "4/8", "5/8", "6/8", "7/8", "8/8");
         assertThat(children.maxRunning()).as("all 8 children ran at the same time").isEqualTo(8);
         assertThat(children.executions).hasSize(8).doesNotHaveDuplicates()
-                .allMatch(id -> id.matches("fanout/.+/[0-7]"), "derived from the parent: fanout/<parent>/<index>");
+                .allMatch(id -> id.matches("fanout/.+/[0-9a-f]{8}/[0-7]"), "fanout/<parent>/<attempt>/<index>")
+                .extracting(id -> id.substring(0, id.lastIndexOf('/'))).as("one run, one attempt").containsOnly(
+                        children.executions.get(0).substring(0, children.executions.get(0).lastIndexOf('/')));
     }
 
     @Test

@@ -28,6 +28,15 @@ class FanoutRequestTest {
     }
 
     @Test
+    void aHugeBadWorkloadIsQuotedOnlyInPart() {
+        String huge = "8 " + "9".repeat(5 * 1024 * 1024);
+        assertThatThrownBy(() -> FanoutRequest.parse(huge))
+                .hasMessageStartingWith("fanout takes 'N MS'")
+                .hasMessageEndingWith("…' (" + huge.length() + " bytes)")
+                .satisfies(e -> assertThat(e.getMessage()).hasSizeLessThan(400));
+    }
+
+    @Test
     void childIdsStayWithinGearmandsUniqueIdLimit() {
         assertThat(ChildIds.fit("fanout/H:vm:1/7")).isEqualTo("fanout/H:vm:1/7");
         String longId = "fanout/" + "u".repeat(64) + "/7";
