@@ -1,5 +1,7 @@
 package io.gearworker.worker;
 
+import static io.gearworker.worker.runtime.EventType.READY;
+import static io.gearworker.worker.runtime.EventType.JOB_FAILED;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
@@ -30,7 +32,7 @@ class WorkflowBadWorkloadIT {
         try (WorkerProcessHandle worker = WorkerProcessHandle.builder(GEARMAND.servers())
                 .workerId(WorkerProcessHandle.uniqueWorkerId("bad-workload")).start();
              GearmanClient client = Gearman.client(GEARMAND.address())) {
-            worker.awaitEvent("ready", LIMIT);
+            worker.awaitEvent(READY, LIMIT);
             int stderrBefore = worker.stderr().length();
             byte[] workload = ("8 " + "9".repeat(WORKLOAD_BYTES - 2)).getBytes(StandardCharsets.US_ASCII);
 
@@ -39,7 +41,7 @@ class WorkflowBadWorkloadIT {
 
             assertThat(failure).isInstanceOf(CompletionException.class)
                     .hasCauseInstanceOf(GearmanJobFailedException.class);
-            WorkerEvent failed = worker.awaitEvent("job_failed", e -> "fanout".equals(e.function()), LIMIT);
+            WorkerEvent failed = worker.awaitEvent(JOB_FAILED, e -> "fanout".equals(e.function()), LIMIT);
             assertThat(failed.line()).as("the event log's line").contains("…' (" + WORKLOAD_BYTES + " bytes)")
                     .hasSizeLessThan(2048);
             worker.awaitStderr("fanout takes 'N MS'", LIMIT);

@@ -1,5 +1,8 @@
 package io.gearworker.worker;
 
+import static io.gearworker.worker.runtime.EventType.READY;
+import static io.gearworker.worker.runtime.EventType.JOB_STARTED;
+import static io.gearworker.worker.runtime.EventType.JOB_ENDED;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -47,11 +50,11 @@ class WorkflowGearmandRestartIT {
              WorkerProcessHandle worker = WorkerProcessHandle.builder(GEARMAND.servers())
                      .workerId(WorkerProcessHandle.uniqueWorkerId("restart"))
                      .env("FANOUT_CHILD_FUNCTION", kids.function).start()) {
-            worker.awaitEvent("ready", LIMIT);
+            worker.awaitEvent(READY, LIMIT);
             try (GearmanClient client = Gearman.client(GEARMAND.address())) {
                 client.submit(JobRequest.background("fanout", "4 1000".getBytes(StandardCharsets.US_ASCII))).join();
             }
-            worker.awaitEvent("job_started", e -> "fanout".equals(e.function()), LIMIT);
+            worker.awaitEvent(JOB_STARTED, e -> "fanout".equals(e.function()), LIMIT);
             // 2 children run, 2 wait in gearmand
             await().atMost(LIMIT).until(() -> kids.executions.size() == 2
                     && Gearman.status(GEARMAND.address(), kids.function).total() == 4);
@@ -59,8 +62,8 @@ class WorkflowGearmandRestartIT {
             GEARMAND.kill();
             GEARMAND.start();
 
-            WorkerEvent done = worker.awaitEvent("job_ended", e -> "fanout".equals(e.function()), LIMIT);
-            assertThat(worker.events("job_started")).filteredOn(e -> "fanout".equals(e.function()))
+            WorkerEvent done = worker.awaitEvent(JOB_ENDED, e -> "fanout".equals(e.function()), LIMIT);
+            assertThat(worker.events(JOB_STARTED)).filteredOn(e -> "fanout".equals(e.function()))
                     .as("the parent ran twice").hasSize(2).last().extracting(WorkerEvent::handle)
                     .isEqualTo(done.handle());
             Map<String, Set<Integer>> byRun = WorkflowRerunIT.byRun(kids.executions);

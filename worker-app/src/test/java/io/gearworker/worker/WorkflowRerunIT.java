@@ -1,5 +1,9 @@
 package io.gearworker.worker;
 
+import static io.gearworker.worker.runtime.EventType.READY;
+import static io.gearworker.worker.runtime.EventType.JOB_STARTED;
+import static io.gearworker.worker.runtime.EventType.JOB_ENDED;
+import static io.gearworker.worker.runtime.EventType.JOB_HANDED_BACK;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -59,14 +63,14 @@ class WorkflowRerunIT {
         try (CountedChildren kids = new CountedChildren(GEARMAND.servers(), 2);
              WorkerProcessHandle a = fanoutWorker("rerun-a", kids);
              WorkerProcessHandle b = fanoutWorker("rerun-b", kids)) {
-            a.awaitEvent("ready", LIMIT);
-            b.awaitEvent("ready", LIMIT);
+            a.awaitEvent(READY, LIMIT);
+            b.awaitEvent(READY, LIMIT);
             try (ExternalProcess client = WorkerCli.start("submit", "--servers", GEARMAND.servers(),
                     "--timeout", "60s", "-f", "fanout", "6 2000")) {
                 await().atMost(LIMIT).until(() -> parentStarted(a) || parentStarted(b));
                 WorkerProcessHandle first = parentStarted(a) ? a : b;
                 WorkerProcessHandle second = first == a ? b : a;
-                WorkerEvent started = first.awaitEvent("job_started", e -> "fanout".equals(e.function()), LIMIT);
+                WorkerEvent started = first.awaitEvent(JOB_STARTED, e -> "fanout".equals(e.function()), LIMIT);
                 await().atMost(LIMIT).until(() -> kids.executions.size() == 2
                         && Gearman.status(GEARMAND.address(), kids.function).total() == 6
                         && Duration.between(started.ts(), Instant.now()).toMillis() >= 1500);
@@ -81,9 +85,9 @@ class WorkflowRerunIT {
                 assertThat(answeredAfter).as("answered after the first worker was gone").isLessThan(ANSWER_BOUND);
                 assertThat(first.awaitExit(LIMIT)).as(first.diagnostics()).isEqualTo(exitCode);
                 if (exitCode == 3) {
-                    assertThat(first.awaitEvent("job_handed_back", LIMIT).handle()).isEqualTo(started.handle());
+                    assertThat(first.awaitEvent(JOB_HANDED_BACK, LIMIT).handle()).isEqualTo(started.handle());
                 }
-                assertThat(second.awaitEvent("job_ended", e -> started.handle().equals(e.handle()), LIMIT))
+                assertThat(second.awaitEvent(JOB_ENDED, e -> started.handle().equals(e.handle()), LIMIT))
                         .as("the re-run is gearmand's same job, on the other worker").isNotNull();
 
                 assertThat(kids.executions).allMatch(id -> CHILD_ID.matcher(id).matches());
@@ -110,10 +114,10 @@ class WorkflowRerunIT {
     void aChainWhoseWorkerIsKilledWithAStepQueuedIsAnsweredByTheNextWorker() throws Exception {
         try (WorkerProcessHandle first = WorkerProcessHandle.builder(GEARMAND.servers())
                 .workerId(WorkerProcessHandle.uniqueWorkerId("chain-first")).args("--max-jobs", "1").start()) {
-            first.awaitEvent("ready", LIMIT);
+            first.awaitEvent(READY, LIMIT);
             try (ExternalProcess chain = WorkerCli.start("submit", "--servers", GEARMAND.servers(),
                     "--timeout", "60s", "-f", "chain", "hello")) {
-                first.awaitEvent("job_started", e -> "chain".equals(e.function()), LIMIT);
+                first.awaitEvent(JOB_STARTED, e -> "chain".equals(e.function()), LIMIT);
                 await().atMost(LIMIT).until(() -> Gearman.status(GEARMAND.address(), "upcase").total() == 1);
 
                 first.signal("KILL");
@@ -156,7 +160,7 @@ class WorkflowRerunIT {
     }
 
     private static boolean parentStarted(WorkerProcessHandle worker) {
-        return worker.events("job_started").stream().anyMatch(e -> "fanout".equals(e.function()));
+        return worker.events(JOB_STARTED).stream().anyMatch(e -> "fanout".equals(e.function()));
     }
 
     /** The child indexes that ran, by the run (attempt token) of the parent that submitted them. */
