@@ -49,6 +49,7 @@ class HalfOpenServerIT extends CamelTestSupport {
             assertThat(Gearman.call(host.address(), busy, "b" + i, Duration.ofSeconds(5))).isEqualTo(i + "b");
         }
 
+        host.awaitQuietConnections(Duration.ofSeconds(5));
         host.partition();
         if (partitionOutlastsTheBound) {
             await("the worker noticed the silent server").atMost(LIVENESS_BOUND.plus(OBSERVATION_SLACK))

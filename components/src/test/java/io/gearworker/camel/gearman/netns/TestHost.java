@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -105,6 +106,29 @@ public final class TestHost implements AutoCloseable {
 
     private boolean listening() {
         return !Ip.run("ss", "-N", namespace, "-Hltn", "sport = :" + GEARMAND_PORT).isBlank();
+    }
+
+    /**
+     * Waits until every connection from the root namespace to this host's gearmand has all its data acknowledged
+     * (Send-Q 0), as after a night of idling: from then on such a connection sends nothing unless its application
+     * writes, so a host swapped behind it goes unnoticed (no retransmission draws a reset).
+     */
+    public void awaitQuietConnections(Duration limit) {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (true) {
+            List<String> busy = Ip.run("ss", "-Htn", "dst " + servers()).lines()
+                    .map(line -> line.trim().split("\\s+"))
+                    .filter(f -> f.length > 2 && !f[2].equals("0")) // State Recv-Q Send-Q Local Peer
+                    .map(f -> String.join(" ", f)).toList();
+            if (busy.isEmpty()) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("connections to " + this + " still sending after " + limit + ": "
+                                                + busy);
+            }
+            sleepBriefly();
+        }
     }
 
     /** Kills gearmand with SIGKILL; the host and its link stay. */
