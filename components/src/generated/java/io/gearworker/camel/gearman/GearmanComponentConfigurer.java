@@ -30,6 +30,8 @@ public class GearmanComponentConfigurer extends PropertyConfigurerSupport implem
     public boolean configure(CamelContext camelContext, Object obj, String name, Object value, boolean ignoreCase) {
         GearmanComponent target = (GearmanComponent) obj;
         switch (ignoreCase ? name.toLowerCase() : name) {
+        case "answertimeout":
+        case "answerTimeout": getOrCreateConfiguration(target).setAnswerTimeout(property(camelContext, long.class, value)); return true;
         case "autowiredenabled":
         case "autowiredEnabled": target.setAutowiredEnabled(property(camelContext, boolean.class, value)); return true;
         case "background": getOrCreateConfiguration(target).setBackground(property(camelContext, boolean.class, value)); return true;
@@ -46,6 +48,8 @@ public class GearmanComponentConfigurer extends PropertyConfigurerSupport implem
         case "healthCheckConsumerEnabled": target.setHealthCheckConsumerEnabled(property(camelContext, boolean.class, value)); return true;
         case "healthcheckproducerenabled":
         case "healthCheckProducerEnabled": target.setHealthCheckProducerEnabled(property(camelContext, boolean.class, value)); return true;
+        case "heartbeatinterval":
+        case "heartbeatInterval": getOrCreateConfiguration(target).setHeartbeatInterval(property(camelContext, long.class, value)); return true;
         case "lazystartproducer":
         case "lazyStartProducer": target.setLazyStartProducer(property(camelContext, boolean.class, value)); return true;
         case "maxpayloadsize":
@@ -55,6 +59,8 @@ public class GearmanComponentConfigurer extends PropertyConfigurerSupport implem
         case "priority": getOrCreateConfiguration(target).setPriority(property(camelContext, io.gearworker.camel.gearman.protocol.JobPriority.class, value)); return true;
         case "reconnectdelay":
         case "reconnectDelay": getOrCreateConfiguration(target).setReconnectDelay(property(camelContext, long.class, value)); return true;
+        case "resubmitunanswered":
+        case "resubmitUnanswered": getOrCreateConfiguration(target).setResubmitUnanswered(property(camelContext, boolean.class, value)); return true;
         case "sendexceptions":
         case "sendExceptions": getOrCreateConfiguration(target).setSendExceptions(property(camelContext, boolean.class, value)); return true;
         case "servers": getOrCreateConfiguration(target).setServers(property(camelContext, java.lang.String.class, value)); return true;
@@ -70,6 +76,8 @@ public class GearmanComponentConfigurer extends PropertyConfigurerSupport implem
     @Override
     public Class<?> getOptionType(String name, boolean ignoreCase) {
         switch (ignoreCase ? name.toLowerCase() : name) {
+        case "answertimeout":
+        case "answerTimeout": return long.class;
         case "autowiredenabled":
         case "autowiredEnabled": return boolean.class;
         case "background": return boolean.class;
@@ -86,6 +94,8 @@ public class GearmanComponentConfigurer extends PropertyConfigurerSupport implem
         case "healthCheckConsumerEnabled": return boolean.class;
         case "healthcheckproducerenabled":
         case "healthCheckProducerEnabled": return boolean.class;
+        case "heartbeatinterval":
+        case "heartbeatInterval": return long.class;
         case "lazystartproducer":
         case "lazyStartProducer": return boolean.class;
         case "maxpayloadsize":
@@ -95,6 +105,8 @@ public class GearmanComponentConfigurer extends PropertyConfigurerSupport implem
         case "priority": return io.gearworker.camel.gearman.protocol.JobPriority.class;
         case "reconnectdelay":
         case "reconnectDelay": return long.class;
+        case "resubmitunanswered":
+        case "resubmitUnanswered": return boolean.class;
         case "sendexceptions":
         case "sendExceptions": return boolean.class;
         case "servers": return java.lang.String.class;
@@ -111,6 +123,8 @@ public class GearmanComponentConfigurer extends PropertyConfigurerSupport implem
     public Object getOptionValue(Object obj, String name, boolean ignoreCase) {
         GearmanComponent target = (GearmanComponent) obj;
         switch (ignoreCase ? name.toLowerCase() : name) {
+        case "answertimeout":
+        case "answerTimeout": return getOrCreateConfiguration(target).getAnswerTimeout();
         case "autowiredenabled":
         case "autowiredEnabled": return target.isAutowiredEnabled();
         case "background": return getOrCreateConfiguration(target).isBackground();
@@ -127,6 +141,8 @@ public class GearmanComponentConfigurer extends PropertyConfigurerSupport implem
         case "healthCheckConsumerEnabled": return target.isHealthCheckConsumerEnabled();
         case "healthcheckproducerenabled":
         case "healthCheckProducerEnabled": return target.isHealthCheckProducerEnabled();
+        case "heartbeatinterval":
+        case "heartbeatInterval": return getOrCreateConfiguration(target).getHeartbeatInterval();
         case "lazystartproducer":
         case "lazyStartProducer": return target.isLazyStartProducer();
         case "maxpayloadsize":
@@ -136,6 +152,8 @@ public class GearmanComponentConfigurer extends PropertyConfigurerSupport implem
         case "priority": return getOrCreateConfiguration(target).getPriority();
         case "reconnectdelay":
         case "reconnectDelay": return getOrCreateConfiguration(target).getReconnectDelay();
+        case "resubmitunanswered":
+        case "resubmitUnanswered": return getOrCreateConfiguration(target).isResubmitUnanswered();
         case "sendexceptions":
         case "sendExceptions": return getOrCreateConfiguration(target).isSendExceptions();
         case "servers": return getOrCreateConfiguration(target).getServers();

@@ -23,6 +23,8 @@ public class GearmanEndpointConfigurer extends PropertyConfigurerSupport impleme
     public boolean configure(CamelContext camelContext, Object obj, String name, Object value, boolean ignoreCase) {
         GearmanEndpoint target = (GearmanEndpoint) obj;
         switch (ignoreCase ? name.toLowerCase() : name) {
+        case "answertimeout":
+        case "answerTimeout": target.getConfiguration().setAnswerTimeout(property(camelContext, long.class, value)); return true;
         case "background": target.getConfiguration().setBackground(property(camelContext, boolean.class, value)); return true;
         case "bridgeerrorhandler":
         case "bridgeErrorHandler": target.setBridgeErrorHandler(property(camelContext, boolean.class, value)); return true;
@@ -36,6 +38,8 @@ public class GearmanEndpointConfigurer extends PropertyConfigurerSupport impleme
         case "exceptionHandler": target.setExceptionHandler(property(camelContext, org.apache.camel.spi.ExceptionHandler.class, value)); return true;
         case "exchangepattern":
         case "exchangePattern": target.setExchangePattern(property(camelContext, org.apache.camel.ExchangePattern.class, value)); return true;
+        case "heartbeatinterval":
+        case "heartbeatInterval": target.getConfiguration().setHeartbeatInterval(property(camelContext, long.class, value)); return true;
         case "lazystartproducer":
         case "lazyStartProducer": target.setLazyStartProducer(property(camelContext, boolean.class, value)); return true;
         case "maxpayloadsize":
@@ -45,6 +49,8 @@ public class GearmanEndpointConfigurer extends PropertyConfigurerSupport impleme
         case "priority": target.getConfiguration().setPriority(property(camelContext, io.gearworker.camel.gearman.protocol.JobPriority.class, value)); return true;
         case "reconnectdelay":
         case "reconnectDelay": target.getConfiguration().setReconnectDelay(property(camelContext, long.class, value)); return true;
+        case "resubmitunanswered":
+        case "resubmitUnanswered": target.getConfiguration().setResubmitUnanswered(property(camelContext, boolean.class, value)); return true;
         case "sendexceptions":
         case "sendExceptions": target.getConfiguration().setSendExceptions(property(camelContext, boolean.class, value)); return true;
         case "servers": target.getConfiguration().setServers(property(camelContext, java.lang.String.class, value)); return true;
@@ -60,6 +66,8 @@ public class GearmanEndpointConfigurer extends PropertyConfigurerSupport impleme
     @Override
     public Class<?> getOptionType(String name, boolean ignoreCase) {
         switch (ignoreCase ? name.toLowerCase() : name) {
+        case "answertimeout":
+        case "answerTimeout": return long.class;
         case "background": return boolean.class;
         case "bridgeerrorhandler":
         case "bridgeErrorHandler": return boolean.class;
@@ -73,6 +81,8 @@ public class GearmanEndpointConfigurer extends PropertyConfigurerSupport impleme
         case "exceptionHandler": return org.apache.camel.spi.ExceptionHandler.class;
         case "exchangepattern":
         case "exchangePattern": return org.apache.camel.ExchangePattern.class;
+        case "heartbeatinterval":
+        case "heartbeatInterval": return long.class;
         case "lazystartproducer":
         case "lazyStartProducer": return boolean.class;
         case "maxpayloadsize":
@@ -82,6 +92,8 @@ public class GearmanEndpointConfigurer extends PropertyConfigurerSupport impleme
         case "priority": return io.gearworker.camel.gearman.protocol.JobPriority.class;
         case "reconnectdelay":
         case "reconnectDelay": return long.class;
+        case "resubmitunanswered":
+        case "resubmitUnanswered": return boolean.class;
         case "sendexceptions":
         case "sendExceptions": return boolean.class;
         case "servers": return java.lang.String.class;
@@ -98,6 +110,8 @@ public class GearmanEndpointConfigurer extends PropertyConfigurerSupport impleme
     public Object getOptionValue(Object obj, String name, boolean ignoreCase) {
         GearmanEndpoint target = (GearmanEndpoint) obj;
         switch (ignoreCase ? name.toLowerCase() : name) {
+        case "answertimeout":
+        case "answerTimeout": return target.getConfiguration().getAnswerTimeout();
         case "background": return target.getConfiguration().isBackground();
         case "bridgeerrorhandler":
         case "bridgeErrorHandler": return target.isBridgeErrorHandler();
@@ -111,6 +125,8 @@ public class GearmanEndpointConfigurer extends PropertyConfigurerSupport impleme
         case "exceptionHandler": return target.getExceptionHandler();
         case "exchangepattern":
         case "exchangePattern": return target.getExchangePattern();
+        case "heartbeatinterval":
+        case "heartbeatInterval": return target.getConfiguration().getHeartbeatInterval();
         case "lazystartproducer":
         case "lazyStartProducer": return target.isLazyStartProducer();
         case "maxpayloadsize":
@@ -120,6 +136,8 @@ public class GearmanEndpointConfigurer extends PropertyConfigurerSupport impleme
         case "priority": return target.getConfiguration().getPriority();
         case "reconnectdelay":
         case "reconnectDelay": return target.getConfiguration().getReconnectDelay();
+        case "resubmitunanswered":
+        case "resubmitUnanswered": return target.getConfiguration().isResubmitUnanswered();
         case "sendexceptions":
         case "sendExceptions": return target.getConfiguration().isSendExceptions();
         case "servers": return target.getConfiguration().getServers();

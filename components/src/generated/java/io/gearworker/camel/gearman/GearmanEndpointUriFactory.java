@@ -24,7 +24,8 @@ public class GearmanEndpointUriFactory extends org.apache.camel.support.componen
     private static final Set<String> ENDPOINT_IDENTITY_PROPERTY_NAMES;
     private static final Map<String, String> MULTI_VALUE_PREFIXES;
     static {
-        Set<String> props = new HashSet<>(18);
+        Set<String> props = new HashSet<>(21);
+        props.add("answerTimeout");
         props.add("background");
         props.add("bridgeErrorHandler");
         props.add("canDoTimeout");
@@ -33,11 +34,13 @@ public class GearmanEndpointUriFactory extends org.apache.camel.support.componen
         props.add("exceptionHandler");
         props.add("exchangePattern");
         props.add("functionName");
+        props.add("heartbeatInterval");
         props.add("lazyStartProducer");
         props.add("maxPayloadSize");
         props.add("maxReconnectDelay");
         props.add("priority");
         props.add("reconnectDelay");
+        props.add("resubmitUnanswered");
         props.add("sendExceptions");
         props.add("servers");
         props.add("testConnectionOnStartup");

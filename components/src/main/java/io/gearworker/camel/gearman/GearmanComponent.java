@@ -3,7 +3,9 @@ package io.gearworker.camel.gearman;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ScheduledExecutorService;
 
+import io.gearworker.camel.gearman.protocol.ConnectionWatchdog;
 import io.gearworker.camel.gearman.protocol.JobPriority;
 import org.apache.camel.Endpoint;
 import org.apache.camel.spi.Metadata;
@@ -24,6 +26,8 @@ public class GearmanComponent extends HealthCheckComponent {
     private GearmanConfiguration configuration = new GearmanConfiguration();
 
     private final List<GearmanJobListener> jobListeners = new CopyOnWriteArrayList<>();
+    private ScheduledExecutorService watchdogs; // guarded by this; created on first use
+
 
     @Override
     protected Endpoint createEndpoint(String uri, String remaining, Map<String, Object> parameters) throws Exception {
@@ -64,5 +68,28 @@ public class GearmanComponent extends HealthCheckComponent {
 
     List<GearmanJobListener> jobListeners() {
         return jobListeners;
+    }
+
+    /**
+     * The one thread that runs every consumer's and producer's {@link ConnectionWatchdog} task (each a few
+     * microseconds per tick), from Camel's executor service manager.
+     */
+    synchronized ScheduledExecutorService watchdogScheduler() {
+        if (watchdogs == null) {
+            watchdogs = getCamelContext().getExecutorServiceManager()
+                    .newSingleThreadScheduledExecutor(this, "GearmanWatchdog");
+        }
+        return watchdogs;
+    }
+
+    @Override
+    protected void doStop() throws Exception {
+        synchronized (this) {
+            if (watchdogs != null) {
+                getCamelContext().getExecutorServiceManager().shutdownNow(watchdogs);
+                watchdogs = null;
+            }
+        }
+        super.doStop();
     }
 }

@@ -1,8 +1,10 @@
 package io.gearworker.camel.gearman;
 
+import java.time.Duration;
 import java.util.List;
 
 import io.gearworker.camel.gearman.protocol.JobPriority;
+import io.gearworker.camel.gearman.protocol.Liveness;
 import io.gearworker.camel.gearman.protocol.PacketCodec;
 import io.gearworker.camel.gearman.protocol.ServerAddress;
 import org.apache.camel.RuntimeCamelException;
@@ -15,13 +17,17 @@ import org.apache.camel.spi.UriPath;
 @UriParams
 public class GearmanConfiguration implements Cloneable {
 
+    static final long DEFAULT_ANSWER_TIMEOUT = 2000;
+    static final long DEFAULT_HEARTBEAT_INTERVAL = 10_000;
+
     @UriPath(description = "The Gearman function: registered by the consumer, submitted to by the producer.")
     @Metadata(required = true)
     private String functionName;
 
     @UriParam(defaultValue = "127.0.0.1:4730",
-              description = "Comma-separated gearmand servers (host:port). The consumer works for all of them;"
-                            + " the producer spreads jobs over them round robin.")
+              description = "Comma-separated gearmand servers (host:port). The consumer works for all of them. The"
+                            + " producer sends a job with a unique id to the server the id hashes to (stable across"
+                            + " processes), others round robin; a server that is down or silent is skipped.")
     private String servers = "127.0.0.1:4730";
 
     @UriParam(label = "consumer", defaultValue = "1",
@@ -60,15 +66,37 @@ public class GearmanConfiguration implements Cloneable {
                             + " On timeout the exchange fails; the job itself stays with gearmand.")
     private long timeout;
 
+    @UriParam(label = "producer", defaultValue = "false",
+              description = "When a submission's JOB_CREATED never comes (its server closed the connection or fell"
+                            + " silent for answerTimeout first), submit it to the next server in its order instead"
+                            + " of failing the exchange. At-least-once: the lost server may have queued the job"
+                            + " too, so it may run twice. A foreground job lost after JOB_CREATED always fails.")
+    private boolean resubmitUnanswered;
+
     @UriParam(defaultValue = "false",
               description = "Fail start-up when a server cannot be reached, instead of retrying in the background.")
     private boolean testConnectionOnStartup;
 
     @UriParam(label = "advanced", defaultValue = "3000",
-              description = "TCP connect timeout (ms). Also how long gearmand may take to answer the ECHO that"
-                            + " confirms a new connection or a result no grab follows, and, during a drain, a grab"
-                            + " already sent; and the longest pause allowed inside a packet.")
+              description = "TCP connect timeout (ms). When answerTimeout is not set, it is also the answer timeout"
+                            + " (the behaviour before answerTimeout existed).")
     private long connectTimeout = 3000;
+    private boolean connectTimeoutSet; // answerTimeout follows an explicit connectTimeout when not set itself
+
+    @UriParam(label = "advanced",
+              description = "How long gearmand may take to answer a request (ms): the answer to a grab, the ECHO"
+                            + " that confirms a new connection, a result no grab follows or a heartbeat, and a"
+                            + " submission's JOB_CREATED. An answer overdue closes the connection (reconnect with"
+                            + " backoff; a worker's job running meanwhile is never cut off). Default: 2000, or"
+                            + " connectTimeout when only that is set.")
+    private long answerTimeout;
+
+    @UriParam(label = "advanced", defaultValue = "10000",
+              description = "How often a connection that waits on its server (a sleeping worker connection, a"
+                            + " client waiting for a foreground job) proves the server alive with an ECHO round"
+                            + " trip (ms). A silently lost server is noticed within the liveness bound:"
+                            + " heartbeatInterval + answerTimeout.")
+    private long heartbeatInterval = DEFAULT_HEARTBEAT_INTERVAL;
 
     @UriParam(label = "advanced", defaultValue = "100",
               description = "First delay before reconnecting to a lost server (ms); doubles on each failure.")
@@ -99,6 +127,8 @@ public class GearmanConfiguration implements Cloneable {
         require(canDoTimeout >= 0, "canDoTimeout", canDoTimeout, "seconds >= 0");
         require(timeout >= 0, "timeout", timeout, "milliseconds >= 0");
         require(connectTimeout > 0, "connectTimeout", connectTimeout, "milliseconds > 0");
+        require(answerTimeout >= 0, "answerTimeout", answerTimeout, "milliseconds > 0 (0: the default)");
+        require(heartbeatInterval > 0, "heartbeatInterval", heartbeatInterval, "milliseconds > 0");
         require(reconnectDelay > 0, "reconnectDelay", reconnectDelay, "milliseconds > 0");
         require(maxReconnectDelay >= reconnectDelay, "maxReconnectDelay", maxReconnectDelay,
                 "milliseconds >= reconnectDelay (" + reconnectDelay + ")");
@@ -112,6 +142,23 @@ public class GearmanConfiguration implements Cloneable {
             throw new IllegalArgumentException("gearman: option " + option + "=" + value + " is invalid; allowed: "
                                                + allowed);
         }
+    }
+
+    /**
+     * The timeouts every connection of this endpoint keeps: connectTimeout, the effective answerTimeout (see
+     * {@link #effectiveAnswerTimeout()}) and heartbeatInterval.
+     */
+    public Liveness liveness() {
+        return new Liveness(Duration.ofMillis(connectTimeout), Duration.ofMillis(effectiveAnswerTimeout()),
+                Duration.ofMillis(heartbeatInterval));
+    }
+
+    /** answerTimeout when set; else connectTimeout when that was set; else {@value #DEFAULT_ANSWER_TIMEOUT} ms. */
+    public long effectiveAnswerTimeout() {
+        if (answerTimeout > 0) {
+            return answerTimeout;
+        }
+        return connectTimeoutSet ? connectTimeout : DEFAULT_ANSWER_TIMEOUT;
     }
 
     public List<ServerAddress> serverList() {
@@ -198,6 +245,14 @@ public class GearmanConfiguration implements Cloneable {
         this.timeout = timeout;
     }
 
+    public boolean isResubmitUnanswered() {
+        return resubmitUnanswered;
+    }
+
+    public void setResubmitUnanswered(boolean resubmitUnanswered) {
+        this.resubmitUnanswered = resubmitUnanswered;
+    }
+
     public boolean isTestConnectionOnStartup() {
         return testConnectionOnStartup;
     }
@@ -212,6 +267,23 @@ public class GearmanConfiguration implements Cloneable {
 
     public void setConnectTimeout(long connectTimeout) {
         this.connectTimeout = connectTimeout;
+        this.connectTimeoutSet = true;
+    }
+
+    public long getAnswerTimeout() {
+        return answerTimeout;
+    }
+
+    public void setAnswerTimeout(long answerTimeout) {
+        this.answerTimeout = answerTimeout;
+    }
+
+    public long getHeartbeatInterval() {
+        return heartbeatInterval;
+    }
+
+    public void setHeartbeatInterval(long heartbeatInterval) {
+        this.heartbeatInterval = heartbeatInterval;
     }
 
     public long getReconnectDelay() {

@@ -10,6 +10,7 @@ import java.util.stream.Collectors;
 
 import io.gearworker.camel.gearman.health.GearmanConsumerHealthCheck;
 import io.gearworker.camel.gearman.protocol.AssignedJob;
+import io.gearworker.camel.gearman.protocol.ConnectionWatchdog;
 import io.gearworker.camel.gearman.protocol.PacketCodec;
 import io.gearworker.camel.gearman.protocol.Packet;
 import io.gearworker.camel.gearman.protocol.PacketConnection;
@@ -51,6 +52,7 @@ public class GearmanConsumer extends DefaultConsumer implements ShutdownAware, S
     private volatile JobSlots slots;
     private volatile ServerConnections serverConnections;
     private ExecutorService executor;
+    private volatile ConnectionWatchdog watchdog;
     private PacketCodec codec;
     private String workerId;
     private HealthCheck healthCheck;
@@ -77,6 +79,7 @@ public class GearmanConsumer extends DefaultConsumer implements ShutdownAware, S
         int n = cfg.getConcurrentConsumers();
         slots = new JobSlots(n, admissions());
         serverConnections = new ServerConnections(servers, n);
+        watchdog = new ConnectionWatchdog(getEndpoint().getComponent().watchdogScheduler(), cfg.liveness());
         executor = getEndpoint().getCamelContext().getExecutorServiceManager()
                 .newFixedThreadPool(this, "GearmanConsumer[" + cfg.getFunctionName() + "]", n * servers.size());
         for (ServerAddress server : servers) {
@@ -148,6 +151,9 @@ public class GearmanConsumer extends DefaultConsumer implements ShutdownAware, S
         }
         loops.forEach(WorkerConnectionLoop::stop);
         loops.clear();
+        if (watchdog != null) {
+            watchdog.close(); // kept: a loop thread still ending unwatches its connection
+        }
         if (executor != null) {
             // threads still waiting for a handed-back job's exchange are released; no result will be sent
             getEndpoint().getCamelContext().getExecutorServiceManager().shutdownNow(executor);
@@ -233,6 +239,10 @@ public class GearmanConsumer extends DefaultConsumer implements ShutdownAware, S
 
     ServerConnections serverConnections() {
         return serverConnections;
+    }
+
+    ConnectionWatchdog watchdog() {
+        return watchdog;
     }
 
     JobSlots slots() {

@@ -1,7 +1,6 @@
 package io.gearworker.camel.gearman;
 
 import java.io.IOException;
-import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -48,8 +47,8 @@ public class GearmanProducer extends DefaultAsyncProducer {
         GearmanConfiguration cfg = getEndpoint().getConfiguration();
         readers = getEndpoint().getCamelContext().getExecutorServiceManager()
                 .newCachedThreadPool(this, "GearmanProducer[" + cfg.getFunctionName() + "]");
-        client = new GearmanClient(cfg.serverList(), getEndpoint().codec(),
-                Duration.ofMillis(cfg.getConnectTimeout()), readers);
+        client = new GearmanClient(cfg.serverList(), getEndpoint().codec(), cfg.liveness(), readers,
+                getEndpoint().getComponent().watchdogScheduler(), cfg.isResubmitUnanswered());
         healthChecks = HealthCheckHelper.getHealthCheckRepository(getEndpoint().getCamelContext(), "producers",
                 WritableHealthCheckRepository.class);
         if (healthChecks != null) {

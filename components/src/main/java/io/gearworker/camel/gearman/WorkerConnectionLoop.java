@@ -1,7 +1,6 @@
 package io.gearworker.camel.gearman;
 
 import java.io.IOException;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -19,6 +18,10 @@ import org.slf4j.LoggerFactory;
  * One worker connection to one server, run on one consumer thread: take a slot, grab, route the job, send its
  * result, and sleep in PRE_SLEEP when there is no work. Reconnects with backoff when the connection is lost,
  * registering the worker id and function again.
+ * <p>
+ * Every answer awaited on the connection is due within answerTimeout and a sleeping connection sends heartbeats;
+ * the consumer's {@link io.gearworker.camel.gearman.protocol.ConnectionWatchdog} closes a connection whose answer
+ * is overdue, which ends up here as a lost connection: reconnect with backoff, one WARN per streak.
  * <p>
  * A job counts as done only once gearmand has evidently processed its result: it answered a packet sent after
  * it (the next grab, which leaves in the same write, or else one ECHO). A connection lost before that hands the job
@@ -57,11 +60,12 @@ final class WorkerConnectionLoop implements Runnable {
                 if (backoff.failures() > 0) {
                     status.reconnecting(server);
                 }
-                c = WorkerConnection.open(server, consumer.codec(), Duration.ofMillis(cfg.getConnectTimeout()),
-                        consumer.workerId(), List.of(cfg.getFunctionName()), cfg.getCanDoTimeout());
+                c = WorkerConnection.open(server, consumer.codec(), cfg.liveness(), consumer.workerId(),
+                        List.of(cfg.getFunctionName()), cfg.getCanDoTimeout());
                 if (!attach(c)) {
                     return;
                 }
+                c.confirm(); // watched from here on: an answer that does not come closes the connection
                 registered = true;
                 status.connected(server);
                 // the backoff resets only once gearmand answered a grab: a server that registers us and then
@@ -91,6 +95,7 @@ final class WorkerConnectionLoop implements Runnable {
                 consumer.getExceptionHandler().handleException("Unexpected error on gearmand " + server, e);
             } finally {
                 if (c != null) {
+                    consumer.watchdog().unwatch(c);
                     c.close();
                 }
                 if (registered) {
@@ -112,9 +117,6 @@ final class WorkerConnectionLoop implements Runnable {
      */
     private void work(WorkerConnection c, Runnable established) throws IOException, InterruptedException {
         JobSlots slots = consumer.slots();
-        long answerTimeout = consumer.getEndpoint().getConfiguration().getConnectTimeout();
-        // a grab may wait for ever while we work; a drain waits for its answer only so long (no job is held yet)
-        WorkerConnection.Patience grabPatience = waited -> !slots.isPaused() || waited < answerTimeout;
         JobPermit permit = null;
         try {
             Packet[] unsent = null;   // a finished job's result, to go out with the next grab
@@ -130,7 +132,7 @@ final class WorkerConnectionLoop implements Runnable {
                     c.requestJob(unsent);
                     unsent = null;
                 }
-                AssignedJob assigned = c.awaitAssignment(grabPatience);
+                AssignedJob assigned = c.awaitAssignment();
                 resultConfirmed(); // the grab's answer: gearmand processed the result that left with it
                 if (established != null) {
                     established.run();
@@ -149,7 +151,7 @@ final class WorkerConnectionLoop implements Runnable {
                 } else {
                     resultSent();
                     c.send(result);
-                    c.confirm(answerTimeout); // no grab follows to prove the result arrived: one ECHO does
+                    c.confirm(); // no grab follows to prove the result arrived: one ECHO does
                     resultConfirmed();
                     permit.release();
                     permit = null;
@@ -290,6 +292,7 @@ final class WorkerConnectionLoop implements Runnable {
                 return false;
             }
             connection = c;
+            consumer.watchdog().watch(c);
             return true;
         }
     }

@@ -5,7 +5,6 @@ import static io.gearworker.camel.gearman.protocol.Packet.text;
 
 import java.io.Closeable;
 import java.io.IOException;
-import java.time.Duration;
 import java.util.Collection;
 import java.util.Set;
 
@@ -14,32 +13,45 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The worker side of one connection: register, grab, sleep until woken, report results. The caller drives it from
- * one thread; progress packets ({@link #sendStatus}, {@link #sendData}) may come from another.
+ * one thread; progress packets ({@link #sendStatus}, {@link #sendData}) may come from another, and a
+ * {@link ConnectionWatchdog} calls {@link #check} from its own.
+ * <p>
+ * Every request that expects an answer (a grab, an ECHO) must be answered within {@code answerTimeout}, else the
+ * watchdog closes the connection. While asleep (PRE_SLEEP sent, no NOOP yet) the connection proves its server alive
+ * every {@code heartbeatInterval} with an ECHO; gearmand answers it without changing the sleep state, and the NOOP
+ * that wakes us may come before the ECHO_RES, which is then skipped where it arrives. A connection with a job
+ * running awaits nothing, so it is never closed while the route runs: it is judged when its result goes out.
  */
-public final class WorkerConnection implements Closeable {
+public final class WorkerConnection implements Closeable, ConnectionWatchdog.Watched {
 
     private static final Logger LOG = LoggerFactory.getLogger(WorkerConnection.class);
     private static final byte[] EMPTY = new byte[0];
-    private static final byte[] ECHO = text("confirm");
-    /** How often an overdue answer asks its {@link Patience} whether to go on waiting. */
-    private static final long POLL_MILLIS = 100;
+    private static final byte[] CONFIRM = text("confirm");
+    private static final byte[] HEARTBEAT = text("heartbeat");
 
     private final PacketConnection connection;
     private final Set<String> functions;
+    private final long answerTimeoutMillis;
+    private final long heartbeatNanos;
+    private final Object sleep = new Object(); // orders the watchdog's heartbeat against the reader's wake-up
+    private boolean asleep;                     // guarded by sleep: PRE_SLEEP sent, no NOOP read since
+    private boolean heartbeatSent;              // guarded by sleep: an ECHO went out during this sleep, unanswered
 
-    private WorkerConnection(PacketConnection connection, Collection<String> functions) {
+    private WorkerConnection(PacketConnection connection, Collection<String> functions, Liveness liveness) {
         this.connection = connection;
         this.functions = Set.copyOf(functions);
+        this.answerTimeoutMillis = liveness.answerTimeout().toMillis();
+        this.heartbeatNanos = liveness.heartbeatInterval().toNanos();
     }
 
     /**
-     * Connects and registers the worker id and every function (CAN_DO, or CAN_DO_TIMEOUT when timeout > 0), then
-     * waits up to {@code connectTimeout} for gearmand to confirm (one ECHO): a peer that does not speak the protocol
-     * (bad magic, garbage, silence) fails here like an unreachable server.
+     * Connects and sends the registration: the worker id and every function (CAN_DO, or CAN_DO_TIMEOUT when
+     * timeout > 0). The caller then has the connection watched and calls {@link #confirm()}: a peer that does not
+     * speak the protocol (bad magic, garbage, silence) fails there like an unreachable server.
      */
-    public static WorkerConnection open(ServerAddress server, PacketCodec codec, Duration connectTimeout,
+    public static WorkerConnection open(ServerAddress server, PacketCodec codec, Liveness liveness,
             String workerId, Collection<String> functions, int canDoTimeoutSeconds) throws IOException {
-        PacketConnection c = PacketConnection.open(server, codec, connectTimeout);
+        PacketConnection c = PacketConnection.open(server, codec, liveness.connectTimeout());
         try {
             Packet[] hello = new Packet[functions.size() + 1];
             int i = 0;
@@ -50,9 +62,7 @@ public final class WorkerConnection implements Closeable {
                         : request(PacketType.CAN_DO, text(f));
             }
             c.send(hello);
-            WorkerConnection worker = new WorkerConnection(c, functions);
-            worker.confirm(connectTimeout.toMillis());
-            return worker;
+            return new WorkerConnection(c, functions, liveness);
         } catch (IOException | RuntimeException e) {
             c.close();
             throw e;
@@ -65,6 +75,7 @@ public final class WorkerConnection implements Closeable {
 
     /** Asks for a job; sends GRAB_JOB_UNIQ, preceded by the given packets in the same write. */
     public void requestJob(Packet... before) throws IOException {
+        connection.awaitAnswerWithin(answerTimeoutMillis, "the answer to a grab");
         if (before.length == 0) {
             connection.send(request(PacketType.GRAB_JOB_UNIQ));
         } else {
@@ -74,28 +85,21 @@ public final class WorkerConnection implements Closeable {
         }
     }
 
-    /** Decides, while an answer is overdue, whether to go on waiting for it. */
-    @FunctionalInterface
-    public interface Patience {
-
-        /** @param waitedMillis how long the answer has been awaited */
-        boolean keepWaiting(long waitedMillis);
-    }
-
     /**
      * Waits for the answer to {@link #requestJob}: the job, or {@code null} for NO_JOB. NOOPs that were queued
-     * while we were busy are skipped. A job larger than maxPayloadSize, or of a function this connection did not
-     * register, is failed (WORK_FAIL) and counts as no job.
+     * while we were busy, and the answer to a heartbeat sent before the grab, are skipped. A job larger than
+     * maxPayloadSize, or of a function this connection did not register, is failed (WORK_FAIL) and counts as no job.
      * Any of these answers also proves that gearmand processed every packet sent before the grab.
      *
-     * @throws AnswerTimeoutException when {@code patience} gave up; the connection is then out of step: close it
+     * @throws AnswerTimeoutException when no answer came within answerTimeout (the watchdog closed the connection)
      */
-    public AssignedJob awaitAssignment(Patience patience) throws IOException {
+    public AssignedJob awaitAssignment() throws IOException {
         while (true) {
             Packet p;
             try {
-                p = receive(patience);
+                p = connection.receive();
             } catch (OversizedJobException e) {
+                connection.answered();
                 // failing it is final and tells the client; handing it back would only loop it through the fleet
                 connection.send(workFail(e.getHandle()));
                 LOG.warn("Refused job {} from gearmand {}: {}; sent WORK_FAIL", e.getHandle(), server(),
@@ -104,8 +108,10 @@ public final class WorkerConnection implements Closeable {
             }
             switch (p.type()) {
                 case NO_JOB:
+                    connection.answered();
                     return null;
                 case JOB_ASSIGN_UNIQ:
+                    connection.answered();
                     if (!functions.contains(p.textArgument(1))) {
                         // a misbehaving server: the job is no route's of this connection, so no route may run it
                         connection.send(workFail(p.textArgument(0)));
@@ -116,11 +122,10 @@ public final class WorkerConnection implements Closeable {
                     }
                     return new AssignedJob(server(), p.textArgument(0), p.textArgument(1), p.textArgument(2),
                             p.argument(3));
-                case NOOP:
+                case NOOP, ECHO_RES:
                     continue;
                 case ERROR:
-                    throw new GearmanProtocolException("gearmand " + server() + " answered ERROR "
-                            + p.textArgument(0) + ": " + p.textArgument(1));
+                    throw error(p);
                 default:
                     throw new GearmanProtocolException("unexpected " + p.type() + " while waiting for a job from "
                             + server());
@@ -129,59 +134,97 @@ public final class WorkerConnection implements Closeable {
     }
 
     /**
-     * One ECHO round trip: gearmand answers packets in order, so its ECHO_RES proves it processed everything sent
-     * before (e.g. a job's result). NOOPs queued meanwhile are skipped.
+     * One ECHO round trip within answerTimeout: gearmand answers packets in order, so its ECHO_RES proves it
+     * processed everything sent before (the registration, a job's result). NOOPs queued meanwhile are skipped.
      *
-     * @throws AnswerTimeoutException when no answer came within {@code timeoutMillis}
+     * @throws AnswerTimeoutException when no answer came in time (the watchdog closed the connection)
      */
-    public void confirm(long timeoutMillis) throws IOException {
-        connection.send(request(PacketType.ECHO_REQ, ECHO));
+    public void confirm() throws IOException {
+        connection.awaitAnswerWithin(answerTimeoutMillis, "the ECHO that confirms what was sent");
+        connection.send(request(PacketType.ECHO_REQ, CONFIRM));
         while (true) {
-            Packet p = receive(waited -> waited < timeoutMillis);
-            if (p.type() == PacketType.ECHO_RES) {
-                return;
-            }
-            if (p.type() == PacketType.ERROR) {
-                throw new GearmanProtocolException("gearmand " + server() + " answered ERROR "
-                        + p.textArgument(0) + ": " + p.textArgument(1));
-            }
-            if (p.type() != PacketType.NOOP) {
-                throw new GearmanProtocolException("unexpected " + p.type() + " while waiting for ECHO_RES from "
-                        + server());
-            }
-        }
-    }
-
-    /** The next packet, asking {@code patience} every {@value #POLL_MILLIS} ms while none has begun. */
-    private Packet receive(Patience patience) throws IOException {
-        long start = System.nanoTime();
-        while (!connection.awaitData(POLL_MILLIS)) {
-            long waited = (System.nanoTime() - start) / 1_000_000;
-            if (!patience.keepWaiting(waited)) {
-                throw new AnswerTimeoutException("gearmand " + server() + " did not answer within " + waited + " ms");
+            Packet p = connection.receive();
+            switch (p.type()) {
+                case ECHO_RES:
+                    if (java.util.Arrays.equals(p.argument(0), HEARTBEAT)) {
+                        continue;
+                    }
+                    connection.answered();
+                    return;
+                case NOOP:
+                    continue;
+                case ERROR:
+                    throw error(p);
+                default:
+                    throw new GearmanProtocolException("unexpected " + p.type()
+                                                       + " while waiting for ECHO_RES from " + server());
             }
         }
-        return connection.receive();
     }
 
     /** Tells gearmand we are going to sleep; it answers with NOOP when a job of ours arrives. */
     public void preSleep() throws IOException {
+        synchronized (sleep) {
+            asleep = true;
+            heartbeatSent = false;
+        }
         connection.send(request(PacketType.PRE_SLEEP));
     }
 
-    /** Blocks on the socket until gearmand sends NOOP. Costs no CPU while waiting. */
+    /**
+     * Blocks on the socket until gearmand sends NOOP. Costs no CPU while waiting; the watchdog's heartbeats are
+     * answered here (or, when the NOOP came first, skipped by the next {@link #awaitAssignment()}).
+     */
     public void awaitWakeUp() throws IOException {
         while (true) {
             Packet p = connection.receive();
-            if (p.type() == PacketType.NOOP) {
+            switch (p.type()) {
+                case NOOP:
+                    synchronized (sleep) {
+                        asleep = false;
+                    }
+                    return;
+                case ECHO_RES:
+                    synchronized (sleep) {
+                        heartbeatSent = false;
+                    }
+                    connection.answered();
+                    continue;
+                case ERROR:
+                    throw error(p);
+                default:
+                    throw new GearmanProtocolException("unexpected " + p.type() + " while asleep on " + server());
+            }
+        }
+    }
+
+    /**
+     * The watchdog's look: a connection asleep for heartbeatInterval since it last heard from gearmand sends an
+     * ECHO; any awaited answer that is overdue closes the connection.
+     */
+    @Override
+    public void check(long nowNanos) {
+        if (connection.closeIfOverdue(nowNanos)) {
+            return;
+        }
+        synchronized (sleep) {
+            // under the lock the reader takes on waking: the ECHO leaves before the next grab, never after it
+            if (!asleep || heartbeatSent || nowNanos - connection.lastHeardNanos() < heartbeatNanos) {
                 return;
             }
-            if (p.type() == PacketType.ERROR) {
-                throw new GearmanProtocolException("gearmand " + server() + " answered ERROR "
-                        + p.textArgument(0) + ": " + p.textArgument(1));
+            heartbeatSent = true;
+            connection.awaitAnswerWithin(answerTimeoutMillis, "the heartbeat");
+            try {
+                connection.send(request(PacketType.ECHO_REQ, HEARTBEAT));
+            } catch (IOException e) {
+                connection.closeBecause("heartbeat to gearmand " + server() + " failed: " + e.getMessage());
             }
-            throw new GearmanProtocolException("unexpected " + p.type() + " while asleep on " + server());
         }
+    }
+
+    private GearmanProtocolException error(Packet p) {
+        return new GearmanProtocolException("gearmand " + server() + " answered ERROR " + p.textArgument(0) + ": "
+                                            + p.textArgument(1));
     }
 
     public static Packet workComplete(String handle, byte[] result) {

@@ -97,6 +97,27 @@ public final class GearmandExtension implements BeforeAllCallback, AfterAllCallb
         }
     }
 
+    /**
+     * Stops gearmand (SIGSTOP) without closing anything: the kernel still accepts connections and acknowledges
+     * data, the server answers nothing, as a host behind a silent partition. {@link #resume()} undoes it; a kill
+     * ends a silenced gearmand all the same.
+     */
+    public void silence() throws IOException, InterruptedException {
+        signal("-STOP");
+    }
+
+    /** Lets a {@linkplain #silence() silenced} gearmand run again (SIGCONT). */
+    public void resume() throws IOException, InterruptedException {
+        signal("-CONT");
+    }
+
+    private synchronized void signal(String signal) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", signal, Long.toString(process.pid())).inheritIO().start();
+        if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+            throw new IllegalStateException("kill " + signal + " " + process.pid() + " failed");
+        }
+    }
+
     public int port() {
         return port;
     }
