@@ -20,8 +20,9 @@
 #   setup/network-soak.sh [--quick]   --quick: 1 cycle (3 disruptions), about 2 minutes; the full run: 6 cycles
 #
 # Exit 0 only if: every accepted job ran at least once (lost = 0); every duplicate execution is explained (its
-# batch was submitted again, or an earlier execution of it fell within a disruption of its server: from 2 s before
-# the disruption to 2x the liveness bound + 2 s after its heal, when a result may not have reached gearmand); every
+# batch was submitted again, a worker reported its result handed back (`job_handed_back`), or an earlier execution
+# of it fell within a disruption of its server: from 2 s before the disruption to 2x the liveness bound + 2 s after
+# its heal, when a result may not have reached gearmand); every
 # probe was served within 2x the liveness bound of its heal; no unique id has two `job_ended` events (the event
 # log never claims a result that gearmand did not keep); every worker was still running at the end.
 # Exit 2 on bad settings or when this machine cannot create network namespaces (not root / no CAP_NET_ADMIN).
@@ -241,7 +242,7 @@ cleanup() {
   done
   for h in "${HOSTS[@]}"; do
     [[ -n "$SUBNET" ]] || break
-    kill -KILL "${GEARMAND_PIDS[$h]:-}" 2>/dev/null
+    kill -KILL "${GEARMAND_PIDS[$h]:-}" 2>/dev/null && wait "${GEARMAND_PIDS[$h]}" 2>/dev/null
     ip link delete "$(host_link "$h")" 2>/dev/null
     ip netns delete "$(host_ns "$h")" 2>/dev/null
     rm -f "$(host_db "$h")"
@@ -452,18 +453,26 @@ EXECUTED="$(comm -12 "$TEST_DIR/accepted.ids" "$TEST_DIR/executed.ids" | wc -l)"
 LOST="$(comm -23 "$TEST_DIR/accepted.ids" "$TEST_DIR/executed.ids" | tee "$TEST_DIR/lost.ids" | wc -l)"
 BATCHES_AGAIN="$(awk '$2 == "again" { print $1 }' "$BATCHES" | sort -u | tee "$TEST_DIR/again.prefixes" | wc -l)"
 
-# duplicates: every execution but the last of an id must be explained by a resubmitted batch or a disruption of
-# the server it ran on (from 2 s before the disruption to 2x the bound + 2 s after its heal)
+# the ids whose result a worker handed back (the connection failed before gearmand confirmed it): the worker said
+# so, and gearmand runs such a job again
+cat "$LOG_DIR"/*.events.log | sed -nE 's/.*"event":"job_handed_back".*"unique":"([^"]*)".*/\1/p' | sort -u \
+  >"$TEST_DIR/handed-back.ids"
+HANDED_BACK="$(wc -l <"$TEST_DIR/handed-back.ids")"
+
+# duplicates: every execution but the last of an id must be explained by a resubmitted batch, a result handed
+# back, or a disruption of the server it ran on (from 2 s before the disruption to 2x the bound + 2 s after its
+# heal: the worker may not have learnt yet that its result was lost)
 read -r DUPLICATES UNEXPLAINED < <(awk -v grace=2000 -v after=$((SERVED_WITHIN_MS + 2000)) -v job="$JOB_MS" '
   FILENAME ~ /chaos.log$/ { n++; addr[n] = $5 ":4730"; from[n] = $3 - grace - job; to[n] = $4 + after; next }
   FILENAME ~ /again.prefixes$/ { again[$1] = 1; next }
+  FILENAME ~ /handed-back.ids$/ { handed[$1] = 1; next }
   { runs[$1]++; at[$1, runs[$1]] = $3; srv[$1, runs[$1]] = $2 }
   END {
     for (id in runs) {
       if (runs[id] < 2) continue
       dup += runs[id] - 1
       prefix = id; sub(/-[0-9]+$/, "", prefix)
-      if (prefix in again) continue
+      if (prefix in again || id in handed) continue
       for (r = 1; r <= runs[id]; r++) last = (r == 1 || at[id, r] > last) ? at[id, r] : last
       for (r = 1; r <= runs[id]; r++) {
         if (at[id, r] == last) continue
@@ -473,7 +482,8 @@ read -r DUPLICATES UNEXPLAINED < <(awk -v grace=2000 -v after=$((SERVED_WITHIN_M
       }
     }
     print dup + 0, bad + 0
-  }' "$CHAOS" "$TEST_DIR/again.prefixes" "$TEST_DIR/executions.txt" 2>"$TEST_DIR/unexplained.ids")
+  }' "$CHAOS" "$TEST_DIR/again.prefixes" "$TEST_DIR/handed-back.ids" "$TEST_DIR/executions.txt" \
+  2>"$TEST_DIR/unexplained.ids")
 
 # the event log over-claims when two job_ended name one unique id: gearmand kept the first result, yet it ran again
 # (ids of a batch submitted twice may rightly end twice)
@@ -514,7 +524,7 @@ say "figures:"
   echo "jobs accepted: $EXPECTED (batches of $BATCH submitted again: $BATCHES_AGAIN; probes included)"
   echo "executed at least once: $EXECUTED; executions: $RUNS"
   echo "lost: $LOST"
-  echo "duplicate executions: $DUPLICATES (unexplained: $UNEXPLAINED)"
+  echo "duplicate executions: $DUPLICATES (unexplained: $UNEXPLAINED); results handed back: $HANDED_BACK"
   echo "event log over-claims: $OVERCLAIMS"
   echo "slowest probe after a heal: $SLOWEST_MS ms (limit 2x the liveness bound: $SERVED_WITHIN_MS ms)"
 } | tee "$TEST_DIR/figures.txt" | indent

@@ -38,7 +38,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  *
  * <pre>{@code @RegisterExtension static NetworkLab lab = new NetworkLab();}</pre>
  */
-public final class NetworkLab implements BeforeAllCallback, BeforeEachCallback, AfterEachCallback, AfterAllCallback, AutoCloseable {
+public final class NetworkLab
+        implements BeforeAllCallback, BeforeEachCallback, AfterEachCallback, AfterAllCallback, AutoCloseable {
 
     public static final String RESERVED_RANGE = "10.213.0.0/16";
     /** Namespace names of every lab start with this, followed by the owning process id. */
@@ -181,7 +182,8 @@ public final class NetworkLab implements BeforeAllCallback, BeforeEachCallback, 
         for (String line : Ip.run("ip", "-o", "link", "show").lines().toList()) {
             String[] fields = line.split(":\\s+|@", 3); // "16: gw136r1@if2: <...>"
             Matcher m = ROOT_LINK.matcher(fields.length > 1 ? fields[1] : "");
-            if (m.matches() && Integer.parseInt(m.group(1)) <= LAST_TEST_SUBNET && !held(Integer.parseInt(m.group(1)))) {
+            int linkSubnet = m.matches() ? Integer.parseInt(m.group(1)) : 0;
+            if (m.matches() && linkSubnet <= LAST_TEST_SUBNET && !held(linkSubnet)) {
                 Ip.tryRun("ip", "link", "delete", fields[1]);
             }
         }

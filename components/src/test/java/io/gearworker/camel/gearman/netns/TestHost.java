@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import io.gearworker.camel.gearman.protocol.ServerAddress;
+import org.junit.jupiter.api.Assumptions;
 
 /**
  * One test host: a network namespace joined to the root namespace (where the test JVM and its workers run) by a
@@ -165,6 +166,8 @@ public final class TestHost implements AutoCloseable {
      * this machine's kernel has no netem). 0 removes the loss.
      */
     public synchronized void loss(int percent) {
+        Assumptions.assumeTrue(Ip.tryRun("nft", "--version"),
+                "packet loss not tested: `nft` (nftables) is not installed");
         Ip.tryRun("ip", "netns", "exec", namespace, "nft", "delete", "table", "netdev", LOSS_TABLE);
         if (percent <= 0) {
             return;
