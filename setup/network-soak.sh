@@ -90,10 +90,12 @@ for tool in ip ss gearman; do
 done
 install_if_missing "gearmand or java" java
 PROBE_NS="gwlab-$$-probe"
-if ! ip netns add "$PROBE_NS" 2>/dev/null; then
-  echo "network-soak.sh: not run: cannot create network namespaces (needs root or CAP_NET_ADMIN)" >&2
+if ! { ip netns add "$PROBE_NS" && ip link add "gwprobe$$" type veth peer name eth0 netns "$PROBE_NS"; } 2>/dev/null; then
+  ip netns delete "$PROBE_NS" 2>/dev/null || true
+  echo "network-soak.sh: not run: cannot create network namespaces and veth links (needs root or CAP_NET_ADMIN)" >&2
   exit 2
 fi
+ip link delete "gwprobe$$"
 ip netns delete "$PROBE_NS"
 build_jar_if_missing
 

@@ -2,7 +2,6 @@ package io.gearworker.camel.gearman.netns;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -57,8 +56,7 @@ public final class NetworkLab
     private final List<TestHost> classHosts = new ArrayList<>();
     private final List<TestHost> testHosts = new ArrayList<>();
     private final Thread shutdownHook = new Thread(this::deleteAll, "network-lab-cleanup");
-    private FileChannel lockChannel;
-    private FileLock subnetLock;
+    private FileChannel lockChannel; // holds the subnet's lock while open
     private int subnet;
     private int nextHost;
     private boolean inTest;
@@ -103,7 +101,7 @@ public final class NetworkLab
      * test, it is deleted after that test.
      */
     public synchronized TestHost host(String name) throws IOException {
-        if (subnetLock == null) {
+        if (lockChannel == null) {
             throw new IllegalStateException("the lab is not open");
         }
         if (!name.matches("[a-z0-9]{1,8}")) {
@@ -116,7 +114,8 @@ public final class NetworkLab
         String network = NETWORK_PREFIX + subnet + ".";
         TestHost host = new TestHost(name, NAMESPACE_PREFIX + ProcessHandle.current().pid() + "-" + subnet + "-" + name,
                 "gw" + subnet + "r" + index, network + (4 * index + 1), network + (4 * index + 2));
-        (inTest ? testHosts : classHosts).add(host);
+        (inTest ? testHosts : classHosts).add(host); // first, so that a host failing half-way is deleted too
+        host.powerOn();
         return host;
     }
 
@@ -159,12 +158,14 @@ public final class NetworkLab
                 return "`" + tool + "` (iproute2) is not installed";
             }
         }
-        String probe = NAMESPACE_PREFIX + ProcessHandle.current().pid() + "-probe";
-        if (!Ip.tryRun("ip", "netns", "add", probe)) {
-            return "cannot create network namespaces (needs root or CAP_NET_ADMIN)";
-        }
+        long pid = ProcessHandle.current().pid();
+        String probe = NAMESPACE_PREFIX + pid + "-probe";
+        String link = "gwprobe" + pid;
+        boolean created = Ip.tryRun("ip", "netns", "add", probe)
+                          && Ip.tryRun("ip", "link", "add", link, "type", "veth", "peer", "name", "eth0", "netns", probe);
+        Ip.tryRun("ip", "link", "delete", link);
         Ip.deleteNamespace(probe);
-        return null;
+        return created ? null : "cannot create network namespaces and veth links (needs root or CAP_NET_ADMIN)";
     }
 
     /**
@@ -215,10 +216,8 @@ public final class NetworkLab
             }
             FileChannel channel = FileChannel.open(lockFile(candidate),
                     StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-            FileLock lock = channel.tryLock();
-            if (lock != null) {
+            if (channel.tryLock() != null) {
                 lockChannel = channel;
-                subnetLock = lock;
                 subnet = candidate;
                 CLAIMED_HERE.add(candidate);
                 return;
@@ -237,7 +236,6 @@ public final class NetworkLab
             // the lock goes with the process anyway
         }
         lockChannel = null;
-        subnetLock = null;
         CLAIMED_HERE.remove(subnet);
     }
 }

@@ -47,7 +47,7 @@ public final class TestHost implements AutoCloseable {
     private List<String> gearmandArgs; // null until gearmand was started once
     private Process gearmand;
     private boolean partitioned;
-    private boolean powered;
+    private boolean powered; // the namespace exists
 
     TestHost(String name, String namespace, String rootLink, String rootAddress, String hostAddress)
             throws IOException {
@@ -57,12 +57,11 @@ public final class TestHost implements AutoCloseable {
         this.rootAddress = rootAddress;
         this.hostAddress = hostAddress;
         this.workDir = Files.createTempDirectory(namespace + "-");
-        createNamespace();
     }
 
     private void createNamespace() {
+        powered = true; // from here on close() deletes whatever part exists
         Ip.run("ip", "netns", "add", namespace);
-        powered = true;
         Ip.run("ip", "link", "add", rootLink, "type", "veth", "peer", "name", HOST_LINK, "netns", namespace);
         Ip.run("ip", "addr", "add", rootAddress + "/30", "dev", rootLink);
         Ip.run("ip", "link", "set", rootLink, "up");
@@ -213,7 +212,10 @@ public final class TestHost implements AutoCloseable {
         powered = false;
     }
 
-    /** The host returns with the same address and, when it ran one, a fresh gearmand (same arguments, empty queues). */
+    /**
+     * The host (re)appears with its address and, when it ran one before, a fresh gearmand (same arguments, so the
+     * same persistent queue if it had one; otherwise empty). The lab powers a new host on.
+     */
     public synchronized void powerOn() {
         createNamespace();
         if (gearmandArgs != null) {
