@@ -18,6 +18,7 @@ import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.BeforeTestExecutionCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
@@ -32,13 +33,14 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * starts. Hosts a test creates are deleted after that test; the lab's own are deleted after all tests and, should
  * the JVM be stopped first, by a shutdown hook.
  * <p>
- * Without {@code ip}, {@code ss} or the right to create namespaces (CAP_NET_ADMIN), every test of the class is
- * aborted with a message saying so: reported as not run, never as passed.
+ * Without {@code ip}, {@code ss} or the right to create namespaces and links (CAP_NET_ADMIN), every test of the
+ * class is aborted with a message saying so: each reported as skipped, never as passed.
  *
  * <pre>{@code @RegisterExtension static NetworkLab lab = new NetworkLab();}</pre>
  */
 public final class NetworkLab
-        implements BeforeAllCallback, BeforeEachCallback, AfterEachCallback, AfterAllCallback, AutoCloseable {
+        implements BeforeAllCallback, BeforeEachCallback, BeforeTestExecutionCallback, AfterEachCallback,
+        AfterAllCallback, AutoCloseable {
 
     public static final String RESERVED_RANGE = "10.213.0.0/16";
     /** Namespace names of every lab start with this, followed by the owning process id. */
@@ -60,6 +62,7 @@ public final class NetworkLab
     private int subnet;
     private int nextHost;
     private boolean inTest;
+    private String missing; // what this machine lacks for the lab, or null
 
     @Override
     public void beforeAll(ExtensionContext context) throws Exception {
@@ -69,6 +72,15 @@ public final class NetworkLab
     @Override
     public synchronized void beforeEach(ExtensionContext context) {
         inTest = true; // hosts created from here on belong to the running test
+    }
+
+    /**
+     * Aborts each test, rather than the class, when the machine lacks a prerequisite: an aborted class counts no
+     * test at all in the reports. Just before the test method, so that every @BeforeEach (and its @AfterEach) ran.
+     */
+    @Override
+    public void beforeTestExecution(ExtensionContext context) {
+        assumePrerequisites();
     }
 
     @Override
@@ -87,8 +99,10 @@ public final class NetworkLab
      * claims a subnet. The extension calls it before all tests; call it yourself for a lab of your own.
      */
     public synchronized NetworkLab open() throws IOException {
-        String missing = missingPrerequisite();
-        Assumptions.assumeTrue(missing == null, () -> "network fault tests not run: " + missing);
+        missing = missingPrerequisite();
+        if (missing != null) {
+            return this; // every test aborts in beforeEach, every host() call too
+        }
         sweepStale();
         claimSubnet();
         Runtime.getRuntime().addShutdownHook(shutdownHook);
@@ -101,6 +115,7 @@ public final class NetworkLab
      * test, it is deleted after that test.
      */
     public synchronized TestHost host(String name) throws IOException {
+        assumePrerequisites();
         if (lockChannel == null) {
             throw new IllegalStateException("the lab is not open");
         }
@@ -150,6 +165,10 @@ public final class NetworkLab
     private static void deleteHosts(List<TestHost> hosts) {
         hosts.forEach(TestHost::close);
         hosts.clear();
+    }
+
+    private synchronized void assumePrerequisites() {
+        Assumptions.assumeTrue(missing == null, () -> "network fault test not run: " + missing);
     }
 
     private static String missingPrerequisite() {
