@@ -9,7 +9,9 @@ import io.gearworker.camel.gearman.protocol.ServerAddress;
 
 /**
  * Counts a consumer's registered connections per server, its reconnects and the last connection error, for health
- * checks, metrics and JMX. Updated by the connection loops on connect and disconnect only, never per job.
+ * checks, metrics and JMX. Updated by the connection loops on connect and disconnect only, never per job. A
+ * connection whose server fell silent (a heartbeat or an answer overdue) is closed by the consumer's watchdog and
+ * counted out here as soon as its loop sees the close, so this state is true within the liveness bound.
  */
 final class ServerConnections {
 

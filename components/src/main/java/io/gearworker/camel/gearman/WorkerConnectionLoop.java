@@ -150,8 +150,7 @@ final class WorkerConnectionLoop implements Runnable {
                     unsent = result; // the permit carries over from this job to the next grab
                 } else {
                     resultSent();
-                    c.send(result);
-                    c.confirm(); // no grab follows to prove the result arrived: one ECHO does
+                    c.confirm(result); // no grab follows to prove the result arrived: one ECHO, same write
                     resultConfirmed();
                     permit.release();
                     permit = null;

@@ -69,6 +69,8 @@ class GearmanConfigurationTest {
                 bad("canDoTimeout", c -> c.setCanDoTimeout(-1), "seconds >= 0"),
                 bad("timeout", c -> c.setTimeout(-1), "milliseconds >= 0"),
                 bad("connectTimeout", c -> c.setConnectTimeout(0), "milliseconds > 0"),
+                bad("answerTimeout", c -> c.setAnswerTimeout(-1), "milliseconds > 0 (0: the default)"),
+                bad("heartbeatInterval", c -> c.setHeartbeatInterval(0), "milliseconds > 0"),
                 bad("reconnectDelay", c -> c.setReconnectDelay(0), "milliseconds > 0"),
                 bad("maxReconnectDelay", c -> {
                     c.setReconnectDelay(500);
@@ -127,5 +129,34 @@ class GearmanConfigurationTest {
         assertThat(original.getConcurrentConsumers()).isEqualTo(1);
         assertThat(original.getServers()).isEqualTo("127.0.0.1:4730");
         assertThat(copy.getFunctionName()).isEqualTo("reverse");
+    }
+
+    @Test
+    void answerTimeoutIs2000MillisWhenNeitherItNorConnectTimeoutIsSet() {
+        GearmanConfiguration cfg = valid();
+
+        assertThat(cfg.effectiveAnswerTimeout()).isEqualTo(2000);
+        assertThat(cfg.liveness().bound()).hasMillis(10_000 + 2000);
+    }
+
+    @Test
+    void answerTimeoutFollowsAConnectTimeoutSetAloneAsBeforeTheOptionExisted() {
+        GearmanConfiguration cfg = valid();
+        cfg.setConnectTimeout(7000);
+
+        assertThat(cfg.effectiveAnswerTimeout()).isEqualTo(7000);
+        assertThat(cfg.copy().effectiveAnswerTimeout()).as("a copy, as each endpoint gets").isEqualTo(7000);
+    }
+
+    @Test
+    void anAnswerTimeoutSetItselfWinsOverConnectTimeout() {
+        GearmanConfiguration cfg = valid();
+        cfg.setConnectTimeout(7000);
+        cfg.setAnswerTimeout(800);
+        cfg.setHeartbeatInterval(5000);
+
+        assertThat(cfg.liveness().answerTimeout()).hasMillis(800);
+        assertThat(cfg.liveness().connectTimeout()).hasMillis(7000);
+        assertThat(cfg.liveness().bound()).hasMillis(5800);
     }
 }

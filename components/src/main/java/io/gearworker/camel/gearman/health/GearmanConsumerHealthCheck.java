@@ -12,7 +12,8 @@ import org.apache.camel.impl.health.AbstractHealthCheck;
 /**
  * Readiness of a Gearman consumer: UP while at least one of its connections is registered with a gearmand (so jobs
  * can reach it) and it is taking jobs. DOWN while no connection to any server is registered (gearmand down or
- * unreachable; the message carries the last connection error), and while the consumer is suspended (the worker's
+ * unreachable, or silent for longer than the liveness bound, heartbeatInterval + answerTimeout; the message carries
+ * the last connection error), and while the consumer is suspended (the worker's
  * {@code quiet}, or a drain): it serves no job then, so it is not ready. Details, per server:
  * {@code server.<host:port>.connected} (registered connections), {@code .connections}, {@code .reconnects},
  * {@code .last.error}; and {@code function}, {@code worker.id}, {@code suspended}.

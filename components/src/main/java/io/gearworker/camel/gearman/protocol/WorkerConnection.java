@@ -134,14 +134,18 @@ public final class WorkerConnection implements Closeable, ConnectionWatchdog.Wat
     }
 
     /**
-     * One ECHO round trip within answerTimeout: gearmand answers packets in order, so its ECHO_RES proves it
-     * processed everything sent before (the registration, a job's result). NOOPs queued meanwhile are skipped.
+     * One ECHO round trip within answerTimeout, the ECHO preceded by the given packets in the same write: gearmand
+     * answers packets in order, so its ECHO_RES proves it processed everything sent before (the registration, a
+     * job's result). NOOPs queued meanwhile are skipped. The deadline runs from before the write, so a write that
+     * blocks on a silent server is bounded too.
      *
      * @throws AnswerTimeoutException when no answer came in time (the watchdog closed the connection)
      */
-    public void confirm() throws IOException {
+    public void confirm(Packet... before) throws IOException {
         connection.awaitAnswerWithin(answerTimeoutMillis, "the ECHO that confirms what was sent");
-        connection.send(request(PacketType.ECHO_REQ, CONFIRM));
+        Packet[] all = java.util.Arrays.copyOf(before, before.length + 1);
+        all[before.length] = request(PacketType.ECHO_REQ, CONFIRM);
+        connection.send(all);
         while (true) {
             Packet p = connection.receive();
             switch (p.type()) {
@@ -237,11 +241,6 @@ public final class WorkerConnection implements Closeable, ConnectionWatchdog.Wat
 
     public static Packet workException(String handle, String message) {
         return request(PacketType.WORK_EXCEPTION, text(handle), text(message == null ? "" : message));
-    }
-
-    /** Sends result packets now, without asking for the next job. */
-    public void send(Packet... packets) throws IOException {
-        connection.send(packets);
     }
 
     public void sendStatus(String handle, long numerator, long denominator) throws IOException {
