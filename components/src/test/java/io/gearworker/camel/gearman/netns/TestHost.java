@@ -132,7 +132,7 @@ public final class TestHost implements AutoCloseable {
     }
 
     /** Kills gearmand with SIGKILL; the host and its link stay. */
-    public synchronized void killGearmand() {
+    private void killGearmand() {
         if (gearmand != null) {
             gearmand.destroyForcibly();
             try {
@@ -241,18 +241,9 @@ public final class TestHost implements AutoCloseable {
         return namespace;
     }
 
-    public String name() {
-        return name;
-    }
-
     /** gearmand's process id, or -1 when it is not running. */
     public synchronized long gearmandPid() {
         return gearmand != null && gearmand.isAlive() ? gearmand.pid() : -1;
-    }
-
-    /** Where gearmand's log and output of this host are kept (left for a failed test's reader). */
-    public Path workDir() {
-        return workDir;
     }
 
     @Override
