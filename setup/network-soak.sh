@@ -323,11 +323,17 @@ say "$WORKERS workers (${WORKER_IDS[*]}) registered at all hosts, $CONCURRENCY s
 CLIENTS_DONE="$TEST_DIR/clients.done"
 rm -f "$CLIENTS_DONE"
 client_loop() { # $1 = client number
-  local k=0 prefix out
+  local k=0 prefix out attempts
   while [[ ! -f "$CLIENTS_DONE" ]]; do
     prefix="$RUN_ID-c$1-b$k"
     out="$LOG_DIR/submit-c$1.out"
+    attempts=0
     while :; do
+      attempts=$((attempts + 1))
+      if [[ -f "$CLIENTS_DONE" ]] && ((attempts > 3)); then
+        echo "$prefix abandoned" >>"$BATCHES" # not accepted: its ids are not counted (they may run or not)
+        break
+      fi
       if timeout 60 java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -jar "$JAR" submit --servers "$SERVERS" \
         -f netsoak --background --count "$BATCH" --concurrency 4 --unique-id "$prefix" "$JOB_MS" >"$out" 2>&1 &&
         grep -qx "completed: $BATCH" "$out"; then
@@ -347,7 +353,7 @@ CLIENT_PIDS+=($!)
 # ---------------------------------------------------------------------------------------------
 # disruptions; probes queued inside the host before its heal
 
-# queue_probes HOST EVENT HEAL_DEADLINE_NOTE: background jobs for both functions, and a control call per worker
+# queue_probes HOST EVENT: background jobs for both functions, and a control call to each worker
 queue_probes() {
   local h="$1" event="$2" ns addr id
   ns="$(host_ns "$h")" addr="$(host_addr "$h")"
