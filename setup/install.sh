@@ -2,7 +2,8 @@
 # Installs what a fresh Debian (bookworm) machine lacks to build, test and demo the worker:
 # gearmand and its CLI tools, supervisord, PHP + php-gearman (interop tests), Maven and JDK 17,
 # Chromium + its chromedriver (the dashboard's browser test drives them headless; nothing is downloaded at test time),
-# Node.js + npm and the offline validator of the Kubernetes manifests (setup/k8s/validate, from npm).
+# Node.js + npm and the offline validator of the Kubernetes manifests (setup/k8s/validate, from npm),
+# iproute2 and nftables (the network-fault tests build test hosts in network namespaces, and drop packets).
 # Idempotent: packages already installed are skipped, so a second run neither updates nor
 # needs the network. Runs as root, or through sudo when not root.
 # No system gearmand or supervisord is started: the demo and the tests start their own.
@@ -10,7 +11,7 @@ set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 PACKAGES=(gearman-job-server gearman-tools php-cli php-gearman supervisor maven openjdk-17-jdk-headless chromium
-          chromium-driver)
+          chromium-driver iproute2 nftables)
 # Node.js runs the manifest validator; a Node.js that is already there (with its npm) is used as it is
 command -v npm >/dev/null 2>&1 || PACKAGES+=(nodejs npm)
 K8S_VALIDATE="$ROOT/setup/k8s/validate"

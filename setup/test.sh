@@ -5,8 +5,9 @@
 # up to date, no broken relative link); then, if Maven passed, the two fleet tests against a
 # supervised fleet: a quick graceful-restart run (setup/graceful-restart.sh with GR_QUICK_JOBS jobs,
 # default 100, and one restart; SKIP_GRACEFUL_RESTART=1 leaves it out) and the quick chaos soak
-# (setup/soak.sh --quick, about a minute on a quiet machine; SKIP_SOAK=1 leaves it out). Extra
-# arguments go to Maven (e.g. -o, -pl).
+# (setup/soak.sh --quick, about a minute on a quiet machine; SKIP_SOAK=1 leaves it out) and the quick
+# network soak (setup/soak.sh --network --quick: gearmand hosts in network namespaces, silent partitions and
+# power losses under load; SKIP_NETWORK_SOAK=1 leaves it out). Extra arguments go to Maven (e.g. -o, -pl).
 # Exit code: Maven's if it failed, else the first failed fleet test's.
 set -euo pipefail
 
@@ -23,4 +24,5 @@ run() { # runs a fleet test; rc keeps the first failure's exit code
 }
 [[ "${SKIP_GRACEFUL_RESTART:-0}" == 1 ]] || run "$ROOT/setup/graceful-restart.sh" "${GR_QUICK_JOBS:-100}" --restarts 1
 [[ "${SKIP_SOAK:-0}" == 1 ]] || run "$ROOT/setup/soak.sh" --quick
+[[ "${SKIP_NETWORK_SOAK:-0}" == 1 ]] || run "$ROOT/setup/soak.sh" --network --quick
 exit "$rc"
