@@ -220,8 +220,8 @@ final class WorkerConnectionLoop implements Runnable {
         if (isStopping()) {
             handBackCurrentJob(STOPPED, STOPPED_UNCONFIRMED);
         } else if (e instanceof IOException) {
-            handBackCurrentJob("connection to gearmand lost: " + e.getMessage(),
-                    "connection to gearmand lost before it confirmed the result (" + e.getMessage() + "); "
+            handBackCurrentJob("connection to gearmand lost: " + describe(e),
+                    "connection to gearmand lost before it confirmed the result (" + describe(e) + "); "
                     + RESULT_MAY_BE_LOST);
         } else {
             handBackCurrentJob("unexpected error: " + e, "unexpected error before gearmand confirmed the result ("
@@ -257,12 +257,17 @@ final class WorkerConnectionLoop implements Runnable {
         String what = e instanceof GearmanProtocolException ? "Protocol error on gearmand " + server
                 : "Connection to gearmand " + server + " failed";
         if (failures == 0) {
-            LOG.warn("{}: {}; reconnecting with backoff", what, e.getMessage());
+            LOG.warn("{}: {}; reconnecting with backoff", what, describe(e));
         } else if (failures % 20 == 0) {
-            LOG.warn("gearmand {} still failing after {} attempts: {}: {}", server, failures, what, e.getMessage());
+            LOG.warn("gearmand {} still failing after {} attempts: {}: {}", server, failures, what, describe(e));
         } else {
-            LOG.debug("gearmand {} unreachable: {}: {}", server, what, e.getMessage());
+            LOG.debug("gearmand {} unreachable: {}: {}", server, what, describe(e));
         }
+    }
+
+    /** The exception's message, or its type when it has none (a socket closed under a read may say nothing). */
+    private static String describe(Throwable e) {
+        return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
     }
 
     /** Waits before reconnecting; returns false when the loop was stopped meanwhile. */
