@@ -168,7 +168,7 @@ if [[ "$WORKER_KIND" == java ]]; then
   WORKER_PROGRAM="$DIST_HOME/lib"
   WORKER_COMMAND="'$DIST_HOME/bin/gearman-worker' run" # the launcher of the distribution
   WORKER_ARGS="--concurrency $CONCURRENCY --shutdown-timeout ${SHUTDOWN_TIMEOUT}s --max-jobs $MAX_JOBS"
-  WORKER_ARGS+=" --max-jobs-jitter $MAX_JOBS_JITTER --max-lifetime ${MAX_LIFETIME}s --jitter ${LIFETIME_JITTER}s"
+  WORKER_ARGS+=" --max-jobs-jitter $MAX_JOBS_JITTER --max-lifetime ${MAX_LIFETIME}s --max-lifetime-jitter ${LIFETIME_JITTER}s"
   SLOTS=$((WORKERS * CONCURRENCY))
 else
   WORKER_PROGRAM="$PHP_WORKER"

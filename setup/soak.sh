@@ -154,7 +154,7 @@ say "run dir $TEST_DIR; gearmand pid $GEARMAND_PID on $SERVERS, queue $DB"
 
 WORKER_COMMAND="java $JAVA_OPTS -jar '$JAR' run"
 WORKER_ARGS="--concurrency $CONCURRENCY --shutdown-timeout ${SHUTDOWN_TIMEOUT}s --max-jobs $MAX_JOBS"
-WORKER_ARGS+=" --max-jobs-jitter $MAX_JOBS_JITTER --max-lifetime ${MAX_LIFETIME}s --jitter ${LIFETIME_JITTER}s"
+WORKER_ARGS+=" --max-jobs-jitter $MAX_JOBS_JITTER --max-lifetime ${MAX_LIFETIME}s --max-lifetime-jitter ${LIFETIME_JITTER}s"
 WORKER_ARGS+=" --routes '$ROUTE'"
 start_supervisord "$TEST_DIR/supervisord.out"
 say "supervisord pid $SUPERVISORD_PID: $WORKERS workers; options: $WORKER_ARGS"
