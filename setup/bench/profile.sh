@@ -57,7 +57,7 @@ for _ in $(seq 3000); do grep -q '"event":"ready"' "$WORK/worker.out" && break; 
 grep -q '"event":"ready"' "$WORK/worker.out" || { echo "worker did not get ready: $(tail -3 "$WORK/worker.err")" >&2; exit 1; }
 
 java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -jar "$JAR" submit --servers "$SERVERS" -f reverse \
-  --count 100000000 --concurrency 32 'hello gearman benchmark' >/dev/null 2>&1 &
+  --count 2000000 --concurrency 32 'hello gearman benchmark' >/dev/null 2>&1 &
 LOAD_PID=$!
 sleep 3
 

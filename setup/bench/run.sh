@@ -136,8 +136,9 @@ ended() { cat "$WORK"/java.out "$WORK"/php-*.out 2>/dev/null | grep -c '"event":
 # short_run : 3 s of load (warm-up), then 10 s measured from the workers' job_ended lines; sets RATE, CPU_TICKS
 short_run() {
   local load t0 t1 n0 n1 c0 c1
-  # java itself in the background (not the submit function: its subshell's pid would not stop the client)
-  java -jar "$JAR" submit --servers "$SERVERS" -f reverse --count 100000000 --concurrency "$CLIENT_CONCURRENCY" \
+  # java itself in the background (not the submit function: its subshell's pid would not stop the client);
+  # 2 000 000 jobs outlast the window (the client keeps an array of that many latencies)
+  java -jar "$JAR" submit --servers "$SERVERS" -f reverse --count 2000000 --concurrency "$CLIENT_CONCURRENCY" \
     'hello gearman benchmark' > /dev/null 2>&1 &
   load=$!
   PIDS+=("$load")
