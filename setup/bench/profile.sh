@@ -59,6 +59,8 @@ grep -q '"event":"ready"' "$WORK/worker.out" || { echo "worker did not get ready
 java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -jar "$JAR" submit --servers "$SERVERS" -f reverse \
   --count 2000000 --concurrency 32 'hello gearman benchmark' >/dev/null 2>&1 &
 LOAD_PID=$!
+# 3 s of load from the first job done (the client's JVM start takes seconds on a loaded machine)
+for _ in $(seq 600); do grep -q '"event":"job_ended"' "$WORK/worker.out" && break; sleep 0.1; done
 sleep 3
 
 ended() { grep -c '"event":"job_ended"' "$WORK/worker.out" || true; }
