@@ -66,11 +66,12 @@ sleep 3
 ended() { grep -c '"event":"job_ended"' "$WORK/worker.out" || true; }
 ticks() { awk '{print $14 + $15}' "/proc/$WORKER_PID/stat"; }
 # the agent attached now (jcmd), so start-up and warm-up stay out of the profile
-jcmd "$WORKER_PID" JVMTI.agent_load "$PROFILER" "start,event=cpu,interval=1ms" >/dev/null
+# the options in quotes: jcmd would read "event=cpu" as a named argument of its own
+jcmd "$WORKER_PID" JVMTI.agent_load "$PROFILER" "\"start,event=cpu,interval=1ms\"" >/dev/null
 n0=$(ended) c0=$(ticks)
 sleep "$WINDOW"
 n1=$(ended) c1=$(ticks)
-jcmd "$WORKER_PID" JVMTI.agent_load "$PROFILER" "stop,file=$WORK/profile.txt,flat=$TOP,traces=0" >/dev/null
+jcmd "$WORKER_PID" JVMTI.agent_load "$PROFILER" "\"stop,file=$WORK/profile.txt,flat=$TOP,traces=0\"" >/dev/null
 kill "$LOAD_PID" 2>/dev/null || true
 wait "$LOAD_PID" 2>/dev/null || true
 LOAD_PID=""
