@@ -7,6 +7,11 @@
 # Idempotent: packages already installed are skipped, so a second run neither updates nor
 # needs the network. Runs as root, or through sudo when not root.
 # No system gearmand or supervisord is started: the demo and the tests start their own.
+# JDK: the worker targets the distribution's JDK 17 (openjdk-17-jdk-headless), which bin/gearman-worker uses by
+# default. A JDK 25 also works (the launcher then records an AOT cache instead of an AppCDS archive) but is not
+# faster here (docs/performance-21.md); to try it, install Temurin 25 from Adoptium's apt repository
+# (https://packages.adoptium.net/artifactory/deb, package temurin-25-jdk) and start workers with
+# GEARMAN_JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64, which the launcher prefers over JAVA_HOME.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

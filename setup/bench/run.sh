@@ -6,9 +6,14 @@
 # its first start records the class-data archive before the rounds), or with --ours jar `java -jar gearman-worker.jar`.
 #
 #   setup/bench/run.sh [--rounds 3] [--jobs 20000] [--ours launcher|jar] [--with-restart-test] [--metrics]
+#                      [--short] [--baseline OLD.tar.gz]
 #
 # --metrics compares our worker with itself instead: without the HTTP endpoint vs with `--http-port 0` and
 # /metrics scraped every second during the runs (the cost of counting and of being scraped).
+# --short: what a recycled worker sees - 3 s of load as warm-up (from the first job done), then 10 s measured
+# (jobs counted from the workers' job_ended lines, CPU over the same window), instead of 30 000 warm-up jobs and
+# a JOBS-job run.
+# --baseline: a third column, ours from another distribution (e.g. an earlier build), in the same alternation.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -20,7 +25,10 @@ WARMUP=30000 # the JIT compiles the hot path within the first tens of thousands 
 CLIENT_CONCURRENCY=32
 RESTART_TEST=no
 OURS=launcher
-KINDS="java php" # the two columns: java = our worker, php = the reference, java-metrics = ours with /metrics
+SHORT=no
+BASELINE=
+# the columns: java = our worker, php = the reference, java-metrics = ours with /metrics, java-base = --baseline
+KINDS="java php"
 while [ $# -gt 0 ]; do
   case "$1" in
     --rounds) ROUNDS=$2; shift 2 ;;
@@ -28,9 +36,12 @@ while [ $# -gt 0 ]; do
     --ours) OURS=$2; shift 2 ;;
     --with-restart-test) RESTART_TEST=yes; shift ;;
     --metrics) KINDS="java java-metrics"; shift ;;
-    *) echo "usage: $0 [--rounds N] [--jobs N] [--ours launcher|jar] [--with-restart-test] [--metrics]" >&2; exit 2 ;;
+    --short) SHORT=yes; shift ;;
+    --baseline) BASELINE=$(readlink -f "$2"); KINDS="$KINDS java-base"; shift 2 ;;
+    *) echo "usage: $0 [--rounds N] [--jobs N] [--ours launcher|jar] [--with-restart-test] [--metrics] [--short] [--baseline OLD.tar.gz]" >&2; exit 2 ;;
   esac
 done
+[ -z "$BASELINE" ] || [ -f "$BASELINE" ] || { echo "run.sh: --baseline $BASELINE: no such file" >&2; exit 2; }
 
 [ -f "$JAR" ] && ls "$ROOT"/worker-app/target/gearman-worker-*.tar.gz >/dev/null 2>&1 \
   || (cd "$ROOT" && mvn -B -q -DskipTests package)
@@ -43,6 +54,12 @@ if [ "$OURS" = launcher ]; then
   "${OURS_CMD[0]}" jvm-cache > /dev/null # the archive a worker's first start would record
 else
   OURS_CMD=(java -jar "$JAR")
+fi
+if [ -n "$BASELINE" ]; then
+  mkdir "$WORK/base"
+  tar xzf "$BASELINE" -C "$WORK/base"
+  BASE_CMD=("$(ls -d "$WORK"/base/gearman-worker-*/)bin/gearman-worker")
+  "${BASE_CMD[0]}" jvm-cache > /dev/null
 fi
 PIDS=()
 cleanup() {
@@ -82,10 +99,11 @@ start() {
   local kind=$1 slots=$2 i start_ms logs=()
   WORKER_PIDS=()
   start_ms=$(now_ms)
-  if [ "$kind" = java ] || [ "$kind" = java-metrics ]; then
-    local http_args=()
+  if [ "$kind" != php ]; then
+    local http_args=() cmd=("${OURS_CMD[@]}")
     [ "$kind" = java-metrics ] && http_args=(--http-port 0)
-    "${OURS_CMD[@]}" run --servers "$SERVERS" --worker-id "bench-$kind" --concurrency "$slots" "${http_args[@]}" \
+    [ "$kind" = java-base ] && cmd=("${BASE_CMD[@]}")
+    "${cmd[@]}" run --servers "$SERVERS" --worker-id "bench-$kind" --concurrency "$slots" "${http_args[@]}" \
       > "$WORK/java.out" 2> "$WORK/java.err" &
     WORKER_PIDS+=($!); logs+=("$WORK/java.out")
   else
@@ -114,11 +132,48 @@ submit() { java -jar "$JAR" submit --servers "$SERVERS" -f reverse "$@" 'hello g
 
 median() { sort -n | awk '{a[NR]=$1} END {if (NR%2) print a[(NR+1)/2]; else printf "%.1f\n", (a[NR/2]+a[NR/2+1])/2}'; }
 
+ended() { cat "$WORK"/java.out "$WORK"/php-*.out 2>/dev/null | grep -c '"event":"job_ended"' || true; }
+
+# short_run : 3 s of load (warm-up), then 10 s measured from the workers' job_ended lines; sets RATE, CPU_TICKS
+short_run() {
+  local load t0 t1 n0 n1 c0 c1
+  # java itself in the background (not the submit function: its subshell's pid would not stop the client);
+  # 2 000 000 jobs outlast the window (the client keeps an array of that many latencies)
+  java -jar "$JAR" submit --servers "$SERVERS" -f reverse --count 2000000 --concurrency "$CLIENT_CONCURRENCY" \
+    'hello gearman benchmark' > /dev/null 2>&1 &
+  load=$!
+  PIDS+=("$load")
+  # the 3 s count from the first job done: on a loaded machine the client's own JVM start takes seconds
+  n0=$(ended)
+  for _ in $(seq 600); do (( $(ended) > n0 )) && break; sleep 0.1; done
+  sleep 3
+  t0=$EPOCHREALTIME; n0=$(ended); c0=$(cpu_ticks "${WORKER_PIDS[@]}")
+  sleep 10
+  t1=$EPOCHREALTIME; n1=$(ended); c1=$(cpu_ticks "${WORKER_PIDS[@]}")
+  kill "$load" 2>/dev/null; wait "$load" 2>/dev/null || true
+  RATE=$(awk -v n=$((n1 - n0)) -v a="$t0" -v b="$t1" 'BEGIN {printf "%.1f", n / (b - a)}')
+  JOBS_DONE=$((n1 - n0))
+  CPU_TICKS=$((c1 - c0))
+  sleep 0.5 # the jobs the killed client left in gearmand's queue drain before the idle figures
+}
+
 declare -A R # results: R[metric,kind,slots,round]
 measure() { # KIND SLOTS ROUND
   local kind=$1 slots=$2 round=$3 out cpu0 cpu1 rss_idle
   start "$kind" "$slots"
   R[ready,$kind,$slots,$round]=$READY_MS
+  if [ "$SHORT" = yes ]; then
+    short_run
+    R[rate,$kind,$slots,$round]=$RATE
+    R[cpu,$kind,$slots,$round]=$(awk -v t="$CPU_TICKS" -v n="$JOBS_DONE" 'BEGIN {printf "%.1f", n ? t * 10 * 1000 / n : 0}')
+    R[rss_load,$kind,$slots,$round]=$(( $(hwm_kb "${WORKER_PIDS[@]}") / 1024 ))
+    R[rss_idle,$kind,$slots,$round]=$(( $(rss_kb "${WORKER_PIDS[@]}") / 1024 ))
+    R[load,$kind,$slots,$round]=$(cut -d' ' -f1 /proc/loadavg)
+    stop
+    R[exit,$kind,$slots,$round]=$EXIT_MS
+    echo "  $kind, $slots slot(s): $RATE jobs/s, ${R[cpu,$kind,$slots,$round]} ms CPU per 1000 jobs (load ${R[load,$kind,$slots,$round]})" >&2
+    return
+  fi
   submit --count "$WARMUP" --concurrency "$CLIENT_CONCURRENCY" > /dev/null
   rss_idle=$(rss_kb "${WORKER_PIDS[@]}")
   local scraper=
@@ -150,8 +205,7 @@ measure() { # KIND SLOTS ROUND
 
 for round in $(seq "$ROUNDS"); do
   for slots in 1 4; do
-    set -- $KINDS
-    if [ $(( round % 2 )) = 1 ]; then order="$1 $2"; else order="$2 $1"; fi
+    if [ $(( round % 2 )) = 1 ]; then order="$KINDS"; else order=$(tr ' ' '\n' <<<"$KINDS" | tac | tr '\n' ' '); fi
     for kind in $order; do
       echo "round $round: $kind, $slots slot(s)…" >&2
       measure "$kind" "$slots" "$round"
@@ -165,40 +219,59 @@ med() { # METRIC KIND SLOTS
 }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {if (b > 0) printf "%.2f×", a / b; else print "-"}'; }
 
+if [ "$SHORT" = yes ]; then
+  how="3 s of load as warm-up (from the first job done), then 10 s measured (jobs from the workers' job_ended lines)"
+else
+  how="$WARMUP warm-up jobs, then $JOBS jobs per throughput run"
+fi
 echo
-echo "Measured $(date -u +%Y-%m-%d) on $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo)," \
+echo "Measured $(date -u +%Y-%m-%d\ %H:%M) UTC on $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo)," \
      "$(java -version 2>&1 | head -1), PHP $(php -r 'echo PHP_VERSION;'), gearmand $(gearmand --version | awk '{print $2}');" \
-     "medians of $ROUNDS alternating rounds, $JOBS jobs per throughput run, client: one \`submit\` process," \
-     "$CLIENT_CONCURRENCY jobs in flight, \`reverse\` of 23 bytes; ours: $OURS;" \
-     "load average $(cut -d' ' -f1-3 /proc/loadavg)."
+     "medians of $ROUNDS alternating rounds, $how, client: one \`submit\` process," \
+     "$CLIENT_CONCURRENCY jobs in flight, \`reverse\` of 23 bytes; ours: $OURS${BASELINE:+, baseline: $(basename "$BASELINE")};" \
+     "load average at the end $(cut -d' ' -f1-3 /proc/loadavg)."
 echo
 set -- $KINDS
-A=$1 B=$2
+A=$1 B=$2 C=${3:-}
 if [ "$B" = php ]; then
-  echo "| figure | ours | PHP reference | ours ÷ PHP |"
+  echo "| figure | ours | PHP reference |${C:+ baseline (ours, earlier build) |} ours ÷ PHP |${C:+ ours ÷ baseline |}"
 else
   echo "| figure | metrics off | metrics on (scraped every 1 s) | off ÷ on |"
 fi
-echo "|---|---|---|---|"
+echo "|---|---|---|---|${C:+---|---|}"
+row() { # LABEL METRIC SLOTS
+  local a b c
+  a=$(med "$2" "$A" "$3"); b=$(med "$2" "$B" "$3")
+  if [ -n "$C" ]; then
+    c=$(med "$2" "$C" "$3")
+    echo "| $1 | $a | $b | $c | $(ratio "$a" "$b") | $(ratio "$a" "$c") |"
+  else
+    echo "| $1 | $a | $b | $(ratio "$a" "$b") |"
+  fi
+}
 for slots in 1 4; do
   label="concurrency $slots"; [ "$slots" = 4 ] && [ "$B" = php ] && label="concurrency 4 (PHP: 4 processes)"
-  a=$(med rate $A "$slots"); b=$(med rate $B "$slots")
-  echo "| throughput, $label (jobs/s) | $a | $b | $(ratio "$a" "$b") |"
-  a=$(med cpu $A "$slots"); b=$(med cpu $B "$slots")
-  echo "| worker CPU per 1000 jobs, $label (ms) | $a | $b | $(ratio "$a" "$b") |"
+  row "throughput, $label (jobs/s)" rate "$slots"
+  row "worker CPU per 1000 jobs, $label (ms)" cpu "$slots"
+  [ "$SHORT" = no ] || row "load average (1 min) after the window, $label" load "$slots"
 done
-for m in p50 p99; do
-  a=$(med "$m" $A 1); b=$(med "$m" $B 1)
-  echo "| latency $m, one sequential client (ms) | $a | $b | $(ratio "$a" "$b") |"
+if [ "$SHORT" = no ]; then
+  row "latency p50, one sequential client (ms)" p50 1
+  row "latency p99, one sequential client (ms)" p99 1
+fi
+row "idle SIGTERM → exit (ms)" exit 1
+row "start → ready (ms)" ready 1
+row "RSS idle, after warm-up (MiB)" rss_idle 1
+row "RSS peak under load, concurrency 4 (MiB)" rss_load 4
+echo
+echo "Per round (throughput jobs/s; CPU ms per 1000 jobs):"
+for slots in 1 4; do
+  for r in $(seq "$ROUNDS"); do
+    line="  $slots slot(s), round $r:"
+    for k in $KINDS; do line+=" $k ${R[rate,$k,$slots,$r]} / ${R[cpu,$k,$slots,$r]};"; done
+    echo "$line"
+  done
 done
-a=$(med exit $A 1); b=$(med exit $B 1)
-echo "| idle SIGTERM → exit (ms) | $a | $b | $(ratio "$a" "$b") |"
-a=$(med ready $A 1); b=$(med ready $B 1)
-echo "| start → ready (ms) | $a | $b | $(ratio "$a" "$b") |"
-a=$(med rss_idle $A 1); b=$(med rss_idle $B 1)
-echo "| RSS idle, after warm-up (MiB) | $a | $b | $(ratio "$a" "$b") |"
-a=$(med rss_load $A 4); b=$(med rss_load $B 4)
-echo "| RSS peak under load, concurrency 4 (MiB) | $a | $b | $(ratio "$a" "$b") |"
 
 if [ "$RESTART_TEST" = yes ] && [ -x "$ROOT/setup/graceful-restart.sh" ]; then
   for kind in java php; do

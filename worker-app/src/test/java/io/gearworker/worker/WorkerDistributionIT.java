@@ -7,7 +7,11 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import io.gearworker.camel.gearman.test.ExternalProcess;
@@ -103,6 +107,95 @@ class WorkerDistributionIT {
         assertThat(files(cache)).containsExactlyInAnyOrder(plain, withOpts);
     }
 
+    @Test
+    void commandsThatStartNoWorkerNeverRunTheTraining() throws IOException {
+        // a usage error ends each command at once; a training run would come before it and leave an archive
+        Path cache = Files.createDirectories(unpacked.resolve("cache-no-training"));
+        List<List<String>> commands = List.of(List.of("--version"), List.of("--help"), List.of("run", "--help"),
+                List.of("--concurrency", "2", "--version"), List.of("dashboard", "--no-such-option"),
+                List.of("submit", "--no-such-option"), List.of("workers", "--no-such-option"),
+                List.of("terminate", "--no-such-option"), List.of("status", "--no-such-option"),
+                List.of("report", "--no-such-option"));
+        for (List<String> args : commands) {
+            ExternalProcess.Result r = launch(cache, null, args.toArray(String[]::new));
+            assertThat(r.exitCode()).as(r.toString()).isEqualTo(args.contains("--no-such-option") ? 2 : 0);
+            try (Stream<Path> left = Files.list(cache)) {
+                assertThat(left).as("no training run (no archive, no lock) for %s", args).isEmpty();
+            }
+        }
+    }
+
+    @Test
+    void javaOptsKeepASpaceInQuotes() throws IOException {
+        // -Dgearworker.config names the defaults file: one in a directory with a space sets the worker id
+        Path dir = Files.createDirectories(unpacked.resolve("config with space"));
+        Path config = dir.resolve("application.properties");
+        String id = WorkerProcessHandle.uniqueWorkerId("quoted");
+        Files.writeString(config, "gearman.worker-id=" + id + "\n");
+        try (WorkerProcessHandle worker = launcher(unpacked.resolve("cache-quoted")).workerId(null)
+                .env("GEARMAN_JVM_CACHE", "off")
+                .env("JAVA_OPTS", "-Xmx256m -Dgearworker.config=\"" + config + "\"").start()) {
+            assertThat(worker.awaitEvent("ready", LIMIT).worker()).as(worker.diagnostics()).isEqualTo(id);
+            worker.signal("TERM");
+            assertThat(worker.awaitExit(LIMIT)).as(worker.diagnostics()).isZero();
+        }
+    }
+
+    @Test
+    void anUnclosedQuoteInJavaOptsIsAConfigurationError() {
+        ExternalProcess.Result r = launch(unpacked.resolve("cache-unclosed"), "-Dx=\"a b", "--version");
+        assertThat(r.exitCode()).as(r.toString()).isEqualTo(2);
+        assertThat(r.stderr().strip()).as(r.toString()).startsWith("gearman-worker: JAVA_OPTS has an unclosed")
+                .doesNotContain("\n");
+    }
+
+    @Test
+    void aJvmLogWithoutAnOutputGoesToStderrNotIntoTheEventLog() {
+        // -Xlog:gc alone would log to stdout ("Using Serial" at start); with an empty output field too
+        try (WorkerProcessHandle worker = launcher(unpacked.resolve("cache-xlog"))
+                .env("GEARMAN_JVM_CACHE", "off").env("JAVA_OPTS", "-Xlog:gc -Xlog:gc+init::uptime").start()) {
+            worker.awaitEvent("ready", LIMIT);
+            assertThat(Gearman.call(GEARMAND.address(), "reverse", "logged", LIMIT)).isEqualTo("deggol");
+            worker.signal("TERM");
+            assertThat(worker.awaitExit(LIMIT)).as(worker.diagnostics()).isZero();
+            assertThat(worker.stdoutNoise()).as("stdout carries only the event log").isEmpty();
+            assertThat(worker.stderr()).contains("Using Serial");
+        }
+    }
+
+    @Test
+    void gearmanJavaHomeWinsOverJavaHome() {
+        ExternalProcess.Result r = ExternalProcess.run(LIMIT, "env", "GEARMAN_JAVA_HOME=/nonexistent-jdk",
+                "JAVA_HOME=" + System.getProperty("java.home"), home.resolve("bin/gearman-worker").toString(),
+                "--version");
+        assertThat(r.exitCode()).as(r.toString()).isEqualTo(1);
+        assertThat(r.stderr()).contains("no java found at '/nonexistent-jdk/bin/java'");
+    }
+
+    @Test
+    void theRecordedArchiveIsTheOneTheJvmOpens() throws IOException {
+        // each JDK here: the test's (17) and a JDK 25+ when installed (its AOT cache, recorded by the training)
+        List<Path> jdks = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"))));
+        newestJdk(25).ifPresent(jdks::add);
+        for (Path jdk : jdks) {
+            boolean aot = javaFeature(jdk) >= 25;
+            String logArchive = aot ? "-Xlog:aot" : "-Xlog:cds"; // part of the options the archive is made for
+            Path cache = unpacked.resolve("cache-opened-" + jdk.getFileName());
+            String launcher = home.resolve("bin/gearman-worker").toString();
+            ExternalProcess.Result made = ExternalProcess.run(LIMIT, "env", "GEARMAN_JVM_CACHE=" + cache,
+                    "GEARMAN_JAVA_HOME=" + jdk, "JAVA_OPTS=" + logArchive, launcher, "jvm-cache");
+            assertThat(made.exitCode()).as(made.toString()).isZero();
+            Path archive = Path.of(made.stdout().strip());
+            assertThat(archive.getFileName().toString()).endsWith(aot ? ".aot" : ".jsa");
+
+            ExternalProcess.Result used = ExternalProcess.run(LIMIT, "env", "GEARMAN_JVM_CACHE=" + cache,
+                    "GEARMAN_JAVA_HOME=" + jdk, "JAVA_OPTS=" + logArchive, launcher, "--version");
+            assertThat(used.exitCode()).as(used.toString()).isZero();
+            assertThat(used.stderr()).as(used.toString())
+                    .contains((aot ? "Opened AOT cache " : "Opened archive ") + archive + ".");
+        }
+    }
+
     private static void assertServesJobs(Path cache) {
         try (WorkerProcessHandle worker = launcher(cache).start()) {
             worker.awaitEvent(READY, LIMIT);
@@ -119,6 +212,40 @@ class WorkerDistributionIT {
                 .program(home.resolve("bin/gearman-worker"))
                 .env("JAVA_HOME", System.getProperty("java.home"))
                 .env("GEARMAN_JVM_CACHE", cache.toString());
+    }
+
+    /** {@code bin/gearman-worker ARGS} with this cache, the test's JDK and JAVA_OPTS ({@code null}: none). */
+    private static ExternalProcess.Result launch(Path cache, String javaOpts, String... args) {
+        List<String> command = new ArrayList<>(List.of("env", "-u", "GEARMAN_JAVA_HOME", "-u", "JAVA_OPTS",
+                "GEARMAN_JVM_CACHE=" + cache, "JAVA_HOME=" + System.getProperty("java.home")));
+        if (javaOpts != null) {
+            command.add("JAVA_OPTS=" + javaOpts);
+        }
+        command.add(home.resolve("bin/gearman-worker").toString());
+        command.addAll(List.of(args));
+        return ExternalProcess.run(LIMIT, command.toArray(String[]::new));
+    }
+
+    /** The newest JDK of at least FEATURE under /usr/lib/jvm, if any. */
+    private static Optional<Path> newestJdk(int feature) throws IOException {
+        Path jvms = Path.of("/usr/lib/jvm");
+        if (!Files.isDirectory(jvms)) {
+            return Optional.empty();
+        }
+        try (Stream<Path> s = Files.list(jvms)) {
+            return s.filter(d -> Files.isExecutable(d.resolve("bin/java")) && javaFeature(d) >= feature)
+                    .max(Comparator.comparingInt(WorkerDistributionIT::javaFeature));
+        }
+    }
+
+    private static int javaFeature(Path jdk) {
+        try {
+            Matcher m = Pattern.compile("(?m)^JAVA_VERSION=\"(\\d+)")
+                    .matcher(Files.readString(jdk.resolve("release")));
+            return m.find() ? Integer.parseInt(m.group(1)) : 0;
+        } catch (IOException e) {
+            return 0;
+        }
     }
 
     /** {@code bin/gearman-worker jvm-cache}: records the archive, prints its path. */

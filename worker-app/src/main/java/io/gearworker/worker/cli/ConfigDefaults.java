@@ -21,7 +21,9 @@ import picocli.CommandLine.Model.OptionSpec;
 /**
  * Option values that the command line did not give: from the environment ({@code --max-jobs} →
  * {@code GEARMAN_MAX_JOBS}), then from {@code application.properties} ({@code gearman.max-jobs}) in the working
- * directory, else on the classpath. The command line wins over both; the environment over the file.
+ * directory, else the file the system property {@code gearworker.config} names (the launcher's
+ * {@code config/application.properties}), else on the classpath. The command line wins over both; the environment
+ * over the file.
  */
 public final class ConfigDefaults implements IDefaultValueProvider {
 
@@ -82,7 +84,10 @@ public final class ConfigDefaults implements IDefaultValueProvider {
     private static Properties loadProperties() {
         Properties p = new Properties();
         Path local = Path.of("application.properties");
-        try (InputStream in = Files.isReadable(local) ? Files.newInputStream(local)
+        String named = System.getProperty("gearworker.config");
+        Path file = Files.isReadable(local) ? local
+                : named != null && Files.isReadable(Path.of(named)) ? Path.of(named) : null;
+        try (InputStream in = file != null ? Files.newInputStream(file)
                 : ConfigDefaults.class.getResourceAsStream("/application.properties")) {
             if (in != null) {
                 p.load(in);

@@ -10,9 +10,15 @@ import java.util.Map;
 
 /**
  * The worker's lifecycle events, one JSON object per line on stdout (the contract scripts and the report read):
- * {@code ts}, {@code worker}, {@code event} and the fields the event carries, in {@link EventField} order. Each
- * line is written and flushed whole, so a kill -9 never leaves half a line. Every job writes two lines, so the
- * job events take a short path: no map, no JSON library (see {@link JsonLine}).
+ * {@code ts}, {@code worker}, {@code event} and the fields the event carries, in {@link EventField} order. Lines
+ * are written whole, in the order of their events, so a kill -9 never leaves half a line. Every job writes two
+ * lines, so the job events take a short path: no map, no JSON library, no array per line (see {@link JsonLine}).
+ * <p>
+ * A {@code job_ended} line is held back for at most {@link #HOLD_MILLIS} ms: the next line takes it along in the
+ * same write (a slot's next {@code job_started} follows its {@code job_ended} at once, as gearmand's answer to the
+ * result's grab brings both), else a flusher thread writes it. Under load that is one write per job instead of
+ * two. A kill -9 can then lose only held {@code job_ended} lines, which under-claims (the job counts as not
+ * finished, never as finished when it was not); every other line is written before its method returns.
  */
 public final class EventLog {
 
@@ -20,10 +26,19 @@ public final class EventLog {
     public record Job(String function, String handle, String server, String unique) {
     }
 
+    /** How long a {@code job_ended} line may wait for the next line to share its write. */
+    static final long HOLD_MILLIS = 5;
+    /** Empty polls after which the flusher stops polling and waits to be woken: an idle worker has no wake-ups. */
+    private static final int IDLE_POLLS = 40;
+
     private final OutputStream out;
     private final String worker;     // escaped once: it is on every line
     private final long pid;
     private final UtcTimestamps timestamps;
+    private final JsonLine lines = new JsonLine(); // lines not yet written; guards itself and the fields below
+    private boolean held;                          // lines holds a job_ended
+    private boolean flusherWaiting;                // the flusher waits for a held line instead of polling
+    private Thread flusher;                        // started with the first held line
 
     public EventLog(OutputStream out, String worker) {
         this(out, worker, ProcessHandle.current().pid(), Clock.systemUTC());
@@ -52,19 +67,32 @@ public final class EventLog {
     }
 
     public void jobStarted(Job job) {
-        write(jobLine(EventType.JOB_STARTED, job));
+        synchronized (lines) {
+            jobLine(EventType.JOB_STARTED, job).end();
+            writeOut();
+        }
     }
 
+    /** Held back up to {@link #HOLD_MILLIS} ms, to share the next line's write (see above). */
     public void jobEnded(Job job) {
-        write(jobLine(EventType.JOB_ENDED, job));
+        synchronized (lines) {
+            jobLine(EventType.JOB_ENDED, job).end();
+            hold();
+        }
     }
 
     public void jobFailed(Job job, String error) {
-        write(jobLine(EventType.JOB_FAILED, job).field(EventField.ERROR.key(), error));
+        synchronized (lines) {
+            jobLine(EventType.JOB_FAILED, job).field(EventField.ERROR.key(), error).end();
+            writeOut();
+        }
     }
 
     public void jobHandedBack(Job job, String why) {
-        write(jobLine(EventType.JOB_HANDED_BACK, job).field(EventField.ERROR.key(), why));
+        synchronized (lines) {
+            jobLine(EventType.JOB_HANDED_BACK, job).field(EventField.ERROR.key(), why).end();
+            writeOut();
+        }
     }
 
     /** Carries the pid too, so a report can tell this process's stop from a killed predecessor's life. */
@@ -88,7 +116,7 @@ public final class EventLog {
     }
 
     private JsonLine start(EventType event) {
-        return new JsonLine()
+        return lines.begin()
                 .verbatimField(EventField.TS.key(), timestamps.now())
                 .verbatimField(EventField.WORKER.key(), worker)
                 .verbatimField(EventField.EVENT.key(), event.wireName());
@@ -105,25 +133,69 @@ public final class EventLog {
     }
 
     private void write(EventType event, Map<EventField, Object> fields) {
-        JsonLine line = start(event);
-        for (Map.Entry<EventField, Object> f : fields.entrySet()) { // EnumMap: in EventField order
-            if (f.getValue() instanceof Number n) {
-                line.field(f.getKey().key(), n.longValue());
-            } else {
-                line.field(f.getKey().key(), f.getValue().toString());
+        synchronized (lines) {
+            JsonLine line = start(event);
+            for (Map.Entry<EventField, Object> f : fields.entrySet()) { // EnumMap: in EventField order
+                if (f.getValue() instanceof Number n) {
+                    line.field(f.getKey().key(), n.longValue());
+                } else {
+                    line.field(f.getKey().key(), f.getValue().toString());
+                }
             }
+            line.end();
+            writeOut();
         }
-        write(line);
     }
 
-    private void write(JsonLine line) {
-        byte[] bytes = line.toBytes();
-        synchronized (out) {
+    /** Writes every line gathered, a held job_ended first, in one write. Called holding {@code lines}. */
+    private void writeOut() {
+        held = false;
+        try {
+            lines.writeTo(out);
+            out.flush();
+        } catch (IOException e) {
+            // stdout gone (supervisord stopped reading): the worker still works; nothing to log to
+        }
+    }
+
+    /** Leaves the last line in the buffer for the next write or the flusher. Called holding {@code lines}. */
+    private void hold() {
+        held = true;
+        if (flusher == null) {
+            // one plain daemon thread: it must never delay the JVM's exit, and it only ever writes held lines
+            flusher = new Thread(this::flushHeldLines, "event-log-flusher");
+            flusher.setDaemon(true);
+            flusher.start();
+        } else if (flusherWaiting) {
+            flusherWaiting = false;
+            lines.notifyAll();
+        }
+    }
+
+    /**
+     * The flusher: every {@link #HOLD_MILLIS} ms it writes what is held. After {@link #IDLE_POLLS} polls that found
+     * nothing it waits until a line is held, so an idle worker has no wake-ups; a busy one has 200 a second.
+     */
+    private void flushHeldLines() {
+        int quiet = 0;
+        synchronized (lines) {
             try {
-                out.write(bytes);
-                out.flush();
-            } catch (IOException e) {
-                // stdout gone (supervisord stopped reading): the worker still works; nothing to log to
+                while (true) {
+                    if (held) {
+                        writeOut();
+                        quiet = 0;
+                    } else if (++quiet >= IDLE_POLLS) {
+                        flusherWaiting = true;
+                        while (flusherWaiting) {
+                            lines.wait();
+                        }
+                        quiet = 0;
+                    }
+                    lines.wait(HOLD_MILLIS);
+                }
+            } catch (InterruptedException e) {
+                // nobody interrupts it; should it happen, it ends and held lines go with the next write
+                Thread.currentThread().interrupt();
             }
         }
     }

@@ -178,8 +178,11 @@ public final class WorkerProcess {
         main.addOverrideProperty("camel.component.gearman.concurrent-consumers",
                 String.valueOf(settings.concurrency()));
         main.addOverrideProperty("camel.component.gearman.worker-id", settings.workerId());
+        String named = System.getProperty("gearworker.config"); // the launcher's config/application.properties
         main.setDefaultPropertyPlaceholderLocation(Files.isReadable(Path.of("application.properties"))
-                ? "file:application.properties" : "classpath:application.properties;optional=true");
+                ? "file:application.properties"
+                : named != null ? "file:" + named + ";optional=true"
+                : "classpath:application.properties;optional=true");
     }
 
     /** The HTTP endpoint (metrics, health) when {@code --http-port} is set, counting jobs from the start. */

@@ -1,13 +1,18 @@
 package io.gearworker.worker.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.junit.jupiter.api.Test;
 
@@ -58,6 +63,52 @@ class EventLogTest {
                 + "\"error\":\"connection to gearmand lost: reset; the result may not have arrived\"}",
                 PREFIX + "\"stopping\",\"reason\":\"sigterm\",\"jobs\":3,\"pid\":4242}",
                 PREFIX + "\"exit\",\"reason\":\"sigterm\",\"jobs\":4,\"code\":0,\"pid\":4242}");
+    }
+
+    @Test
+    void aJobEndedLineSharesTheWriteOfTheNextLine() {
+        WriteCounter counted = new WriteCounter();
+        EventLog log = new EventLog(counted, "w-1", 4242, CLOCK);
+        log.jobStarted(job);
+        log.jobEnded(job);
+        log.jobStarted(noUnique);
+
+        assertThat(counted.writes).as("job_started, then job_ended with the next job_started").containsExactly(
+                PREFIX + "\"job_started\",\"function\":\"sleep\",\"handle\":\"H:vm:4\",\"server\":\"127.0.0.1:4730\","
+                + "\"unique\":\"run-7\"}\n",
+                PREFIX + "\"job_ended\",\"function\":\"sleep\",\"handle\":\"H:vm:4\",\"server\":\"127.0.0.1:4730\","
+                + "\"unique\":\"run-7\"}\n"
+                + PREFIX + "\"job_started\",\"function\":\"reverse\",\"handle\":\"H:vm:5\","
+                + "\"server\":\"127.0.0.1:4731\"}\n");
+    }
+
+    @Test
+    void aJobEndedLineWithNoLineAfterItIsWrittenSoonAnyway() {
+        WriteCounter counted = new WriteCounter();
+        EventLog log = new EventLog(counted, "w-1", 4242, CLOCK);
+        log.jobEnded(job);
+        // HOLD_MILLIS on a quiet machine; the limit leaves room for a loaded one
+        await().atMost(Duration.ofSeconds(2)).untilAsserted(() -> assertThat(counted.writes).containsExactly(
+                PREFIX + "\"job_ended\",\"function\":\"sleep\",\"handle\":\"H:vm:4\",\"server\":\"127.0.0.1:4730\","
+                + "\"unique\":\"run-7\"}\n"));
+
+        log.jobEnded(noUnique); // again after the flusher went idle: it is woken
+        await().atMost(Duration.ofSeconds(2)).untilAsserted(() -> assertThat(counted.writes).hasSize(2));
+    }
+
+    /** An output stream that keeps each write call's bytes as one string. */
+    private static final class WriteCounter extends OutputStream {
+        final List<String> writes = new CopyOnWriteArrayList<>();
+
+        @Override
+        public void write(int b) {
+            writes.add(String.valueOf((char) b));
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            writes.add(new String(b, off, len, StandardCharsets.UTF_8));
+        }
     }
 
     @Test

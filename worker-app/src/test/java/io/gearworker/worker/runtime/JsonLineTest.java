@@ -30,7 +30,7 @@ class JsonLineTest {
                 }
             }
             String text = value.toString();
-            byte[] ours = new JsonLine().field("error", text).field("jobs", i).toBytes();
+            byte[] ours = new JsonLine().begin().field("error", text).field("jobs", i).end().toBytes();
             assertThat(new String(ours, StandardCharsets.UTF_8)).as("value %s", text).isEqualTo(jackson(text, i));
         }
     }
@@ -38,8 +38,25 @@ class JsonLineTest {
     @Test
     void aValueEscapedOnceIsWrittenVerbatim() {
         String worker = "w \"1\"\n";
-        byte[] line = new JsonLine().verbatimField("worker", JsonLine.escaped(worker)).toBytes();
+        byte[] line = new JsonLine().begin().verbatimField("worker", JsonLine.escaped(worker)).end().toBytes();
         assertThat(new String(line, StandardCharsets.UTF_8)).isEqualTo("{\"worker\":\"w \\\"1\\\"\\n\"}\n");
+    }
+
+    @Test
+    void linesGatherInOneBufferAndEveryNumberIsWrittenWhole() throws IOException {
+        JsonLine lines = new JsonLine();
+        long[] numbers = {0, 7, -1, 10, 4242, Long.MAX_VALUE, Long.MIN_VALUE};
+        for (long n : numbers) {
+            lines.begin().field("n", n).field("s", "é€").end();
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        lines.writeTo(out);
+        StringBuilder expected = new StringBuilder();
+        for (long n : numbers) {
+            expected.append("{\"n\":").append(n).append(",\"s\":\"é€\"}\n");
+        }
+        assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo(expected.toString());
+        assertThat(lines.isEmpty()).as("written out: empty for the next lines").isTrue();
     }
 
     private static String jackson(String text, long number) throws IOException {
