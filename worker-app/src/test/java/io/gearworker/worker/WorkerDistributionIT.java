@@ -135,7 +135,7 @@ class WorkerDistributionIT {
         try (WorkerProcessHandle worker = launcher(unpacked.resolve("cache-quoted")).workerId(null)
                 .env("GEARMAN_JVM_CACHE", "off")
                 .env("JAVA_OPTS", "-Xmx256m -Dgearworker.config=\"" + config + "\"").start()) {
-            assertThat(worker.awaitEvent("ready", LIMIT).worker()).as(worker.diagnostics()).isEqualTo(id);
+            assertThat(worker.awaitEvent(READY, LIMIT).worker()).as(worker.diagnostics()).isEqualTo(id);
             worker.signal("TERM");
             assertThat(worker.awaitExit(LIMIT)).as(worker.diagnostics()).isZero();
         }
@@ -154,7 +154,7 @@ class WorkerDistributionIT {
         // -Xlog:gc alone would log to stdout ("Using Serial" at start); with an empty output field too
         try (WorkerProcessHandle worker = launcher(unpacked.resolve("cache-xlog"))
                 .env("GEARMAN_JVM_CACHE", "off").env("JAVA_OPTS", "-Xlog:gc -Xlog:gc+init::uptime").start()) {
-            worker.awaitEvent("ready", LIMIT);
+            worker.awaitEvent(READY, LIMIT);
             assertThat(Gearman.call(GEARMAND.address(), "reverse", "logged", LIMIT)).isEqualTo("deggol");
             worker.signal("TERM");
             assertThat(worker.awaitExit(LIMIT)).as(worker.diagnostics()).isZero();
