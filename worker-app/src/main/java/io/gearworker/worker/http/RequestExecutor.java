@@ -1,0 +1,123 @@
+package io.gearworker.worker.http;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import com.sun.net.httpserver.HttpHandler;
+
+/**
+ * The threads of a JDK HTTP server, which reads each request (line, headers, body) on the thread it hands the
+ * exchange to, so a client that sends one byte and waits holds a thread. Never runs a request on the server's
+ * accepting thread and never queues: up to {@code soft} requests run at once; beyond that each new request first
+ * evicts the oldest one still being read after {@link #SLOW_READ_NANOS} (its thread is interrupted, which closes
+ * its connection), and up to {@code hard} run at once; at {@code hard} it evicts the oldest one still being read
+ * however young. Only when {@code hard} requests are all past their reading (in a handler) is the new connection
+ * closed (the JDK server closes the connection of an exchange its executor rejects). So a crowd of slow clients
+ * costs at most {@code hard} threads and each new request, a probe among them, still gets a thread at once.
+ */
+public final class RequestExecutor implements Executor {
+
+    /** A request whose headers have not arrived in this time is slow; a local client takes well under 1 ms. */
+    static final long SLOW_READ_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+    private static final ThreadLocal<Request> CURRENT = new ThreadLocal<>();
+
+    private final int soft;
+    private final int hard;
+    private final ThreadPoolExecutor threads;
+    private final List<Request> running = new ArrayList<>(); // oldest first; guarded by this
+
+    /** @param name the threads' name prefix */
+    public RequestExecutor(String name, int soft, int hard) {
+        this.soft = soft;
+        this.hard = hard;
+        AtomicInteger count = new AtomicInteger();
+        this.threads = new ThreadPoolExecutor(0, hard + soft, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
+            Thread t = new Thread(r, name + "-" + count.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** Wraps a handler so its request counts as read (no longer evictable) once the handler is called. */
+    public static HttpHandler handler(HttpHandler handler) {
+        return exchange -> {
+            Request current = CURRENT.get();
+            if (current != null) {
+                current.handling = true;
+            }
+            handler.handle(exchange);
+        };
+    }
+
+    @Override
+    public void execute(Runnable exchange) {
+        Request request = new Request(exchange);
+        synchronized (this) {
+            if (running.size() >= soft) {
+                evictOldestRead(request.admitted, SLOW_READ_NANOS);
+            }
+            if (running.size() >= hard) {
+                evictOldestRead(request.admitted, 0);
+            }
+            if (running.size() >= hard) {
+                throw new RejectedExecutionException("all " + hard + " request threads busy");
+            }
+            running.add(request);
+        }
+        try {
+            threads.execute(request);
+        } catch (RejectedExecutionException e) { // evicted threads still finishing: at most soft of them
+            done(request);
+            throw e;
+        }
+    }
+
+    /** Stops every request thread now. */
+    public void shutdownNow() {
+        threads.shutdownNow();
+    }
+
+    private void evictOldestRead(long now, long minAge) {
+        for (Request r : running) {
+            if (!r.handling && r.thread != null && now - r.admitted >= minAge) {
+                running.remove(r);
+                r.thread.interrupt(); // the JDK reads from an interruptible channel: the read fails and it closes
+                return;
+            }
+        }
+    }
+
+    private synchronized void done(Request request) {
+        running.remove(request);
+    }
+
+    private final class Request implements Runnable {
+        final Runnable exchange;
+        final long admitted = System.nanoTime();
+        volatile Thread thread;
+        volatile boolean handling;
+
+        Request(Runnable exchange) {
+            this.exchange = exchange;
+        }
+
+        @Override
+        public void run() {
+            thread = Thread.currentThread();
+            CURRENT.set(this);
+            try {
+                exchange.run();
+            } finally {
+                CURRENT.remove();
+                done(this);
+                Thread.interrupted(); // an eviction that came too late must not hit the thread's next request
+            }
+        }
+    }
+}
