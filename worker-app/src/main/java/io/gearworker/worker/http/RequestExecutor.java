@@ -37,7 +37,8 @@ public final class RequestExecutor implements Executor {
         this.soft = soft;
         this.hard = hard;
         AtomicInteger count = new AtomicInteger();
-        this.threads = new ThreadPoolExecutor(0, hard + soft, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
+        // room for as many evicted requests as live ones: an evicted thread takes a moment to see its channel closed
+        this.threads = new ThreadPoolExecutor(0, 2 * hard, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
             Thread t = new Thread(r, name + "-" + count.incrementAndGet());
             t.setDaemon(true);
             return t;
@@ -72,7 +73,7 @@ public final class RequestExecutor implements Executor {
         }
         try {
             threads.execute(request);
-        } catch (RejectedExecutionException e) { // evicted threads still finishing: at most soft of them
+        } catch (RejectedExecutionException e) { // more than hard evicted threads still finishing
             done(request);
             throw e;
         }

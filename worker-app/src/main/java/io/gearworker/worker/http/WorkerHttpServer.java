@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
 import java.util.function.Supplier;
 
 import com.sun.net.httpserver.HttpExchange;
@@ -20,9 +21,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The worker's HTTP endpoint ({@code run --http-port}): {@code GET /metrics} (Prometheus text), {@code GET
  * /health/live} and {@code GET /health/ready} (200 or 503, JSON). The JDK's HTTP server (no server library to load)
- * with its request-time, idle and connection limits set ({@link HttpServerLimits}) and a {@link RequestExecutor}:
- * two requests at work at once, slow readers evicted for new requests, at most {@value #MAX_REQUESTS} threads, so
- * neither a flood of scrapes nor a crowd of slow clients takes the jobs' CPU or silences the probes. Nothing of the
+ * with its request-time, idle and connection limits set ({@link HttpServerLimits}) and a {@link RequestExecutor}
+ * (slow readers evicted for new requests, at most {@value #MAX_REQUESTS} threads); two requests are answered at
+ * once, the others wait their turn on their own threads, so neither a flood of scrapes nor a crowd of slow clients
+ * takes the jobs' CPU or silences the probes. Nothing of the
  * stop path calls into it; the worker closes it after the drain.
  */
 public final class WorkerHttpServer implements AutoCloseable {
@@ -39,6 +41,7 @@ public final class WorkerHttpServer implements AutoCloseable {
     private final GearmanJobListener jobListener;
     private final Heartbeat heartbeat;
     private final String address;
+    private final Semaphore working = new Semaphore(BUSY_REQUESTS, true); // scrapes must not take the jobs' CPU
 
     private WorkerHttpServer(HttpServer server, RequestExecutor executor, CompletableFuture<WorkerMetrics> metrics,
                              Heartbeat heartbeat, String address) {
@@ -174,11 +177,14 @@ public final class WorkerHttpServer implements AutoCloseable {
                 exchange.getResponseHeaders().set("Allow", "GET, HEAD");
                 reply = new Reply(405, "text/plain; charset=utf-8", "method not allowed: " + method + "\n");
             } else {
+                working.acquireUninterruptibly();
                 try {
                     reply = handler.get();
                 } catch (RuntimeException e) {
                     LOG.warn("HTTP {} failed: {}", path, e.getMessage(), e);
                     reply = new Reply(500, "text/plain; charset=utf-8", "internal error: " + e.getMessage() + "\n");
+                } finally {
+                    working.release();
                 }
             }
             byte[] body = reply.body().getBytes(StandardCharsets.UTF_8);
