@@ -101,16 +101,7 @@ if ((STOP_WAIT_SECS <= SHUTDOWN_TIMEOUT + 1)); then
   exit 2
 fi
 
-now_ms() {
-  local t="${EPOCHREALTIME/[.,]/}"
-  echo $((t / 1000))
-}
-STARTED_MS="$(now_ms)"
-seconds_since() { # $1 = start in ms: "12.3"
-  local ms=$(($(now_ms) - $1))
-  printf '%d.%d' $((ms / 1000)) $((ms % 1000 / 100))
-}
-say() { printf '[graceful-restart %5ss] %s\n' "$(seconds_since "$STARTED_MS")" "$*"; }
+start_clock graceful-restart
 
 # ---------------------------------------------------------------------------------------------
 # prerequisites
@@ -123,11 +114,7 @@ unpack_dist
 
 # TEST_DIR: the run dir (gearmand's files, report.txt, submit-*.out); RUN_DIR (supervisord's socket, pidfile and
 # log) and LOG_DIR (the workers' logs) inside it, under the names setup/supervisord.conf reads
-TEST_DIR="${GR_DIR:-$(mktemp -d "${TMPDIR:-/tmp}/graceful-restart.XXXXXX")}"
-TEST_DIR="$(mkdir -p "$TEST_DIR" && cd "$TEST_DIR" && pwd)"
-RUN_DIR="$TEST_DIR/run"
-LOG_DIR="$TEST_DIR/logs"
-mkdir -p "$RUN_DIR" "$LOG_DIR"
+make_run_dir "${GR_DIR:-}" graceful-restart
 printf '%s\n' "$TEST_DIR" >"$LAST_RUN"
 
 # ---------------------------------------------------------------------------------------------
@@ -140,17 +127,7 @@ PORT=""
 SERVERS=""
 BACKGROUND_PIDS=() # the submits
 
-ctl() { timeout 90 supervisorctl -c "$CONF" "$@"; }
-
-# the pids of this run's worker processes still running: supervisord started them with this gearmand's port,
-# and those that got as far as `ready` wrote their pid
-worker_pids() {
-  {
-    [[ -z "$PORT" ]] || pgrep -f -- "--servers 127[.]0[.]0[.]1:$PORT --worker-id worker-" || true
-    ready_pids "${LOGS[@]}"
-  } | sort -un
-}
-
+worker_event_logs
 stop_all_on_exit
 
 # a supervisord or gearmand left by an earlier run in the same GR_DIR: restart means stop it first
@@ -164,20 +141,15 @@ done
 rm -f "$RUN_DIR"/* "$TEST_DIR"/*.out "$TEST_DIR"/*.log "$TEST_DIR/report.txt" "$LOG_DIR"/worker-*.log.[0-9]*
 
 # the seed truncates the workers' stdout log; here each worker has its own, and all are truncated (or created)
-LOGS=()
-for ((i = 0; i < WORKERS; i++)); do
-  name="$(printf 'worker-%02d' "$i")"
-  : >"$LOG_DIR/$name.events.log"
-  : >"$LOG_DIR/$name.err.log"
-  LOGS+=("$LOG_DIR/$name.events.log")
+for log in "${LOGS[@]}"; do
+  : >"$log"
+  : >"${log%.events.log}.err.log"
 done
 
 # ---------------------------------------------------------------------------------------------
-# gearmand on a free loopback port in 30000-32699 (below the ephemeral range, outside the 20000-29999 of the
-# integration tests; 4730 is left to the demo)
+# gearmand on a free loopback port
 
-start_gearmand_on_free_port "$TEST_DIR" $((30000 + RANDOM % 2700)) $((30000 + RANDOM % 2700)) \
-  $((30000 + RANDOM % 2700)) $((30000 + RANDOM % 2700)) $((30000 + RANDOM % 2700))
+start_gearmand_in_test_range "$TEST_DIR"
 say "run dir $TEST_DIR; gearmand pid $GEARMAND_PID on $SERVERS"
 
 # the sleep function's jobs gearmand still holds (queued + running); 0 when it has none, -1 if it did not answer
@@ -231,13 +203,7 @@ BACKGROUND_PIDS=()
 SUBMITTED=0
 for ((i = 0; i < ${#PAYLOADS[@]}; i++)); do
   ((GROUP_SIZE[i] > 0)) || continue
-  out="$TEST_DIR/submit-${PAYLOADS[i]}.out"
-  if ((GROUP_SIZE[i] == 1)); then # one job prints its handle, no summary
-    n=$(grep -cE '^H:' "$out" || true)
-  else
-    n="$(sed -nE 's/^completed: ([0-9]+)$/\1/p' "$out")"
-  fi
-  SUBMITTED=$((SUBMITTED + ${n:-0}))
+  SUBMITTED=$((SUBMITTED + $(submitted_jobs "$TEST_DIR/submit-${PAYLOADS[i]}.out" "${GROUP_SIZE[i]}")))
 done
 ((submit_failed == 0)) || say "a submit failed: $(cat "$TEST_DIR"/submit-*.out | tr '\n' ' ')"
 say "submitted $SUBMITTED of $N sleep jobs in $(seconds_since "$submit_started") s (payloads ${PAYLOADS[*]} ms, unique ids $RUN_ID-<ms>ms-<n>)"
@@ -247,55 +213,6 @@ say "all $WORKERS workers registered with gearmand"
 
 # ---------------------------------------------------------------------------------------------
 # the restarts, during the run
-
-# jobs started and not yet ended in one worker's current life (from its event log; a life's first jobs may start
-# before its `ready`, so the count restarts at the previous life's `exit`)
-in_flight_of() {
-  awk '/"event":"exit"/ { n = 0 } /"event":"job_started"/ { n++ } /"event":"job_(ended|failed|handed_back)"/ { n-- }
-    END { print n + 0 }' "$LOG_DIR/$1.events.log"
-}
-
-# process $2 is worker $1's current life, serving: it wrote `ready` and not yet `stopping`
-serving() {
-  awk -v ready="\"pid\":$2," 'index($0, "\"event\":\"ready\"") && index($0, ready) { s = 1; next }
-    /"event":"(ready|stopping|exit)"/ { s = 0 } END { exit !s }' "$LOG_DIR/$1.events.log"
-}
-
-restart_all() {
-  local t
-  t="$(now_ms)"
-  say "restart $1/$RESTARTS: supervisorctl restart 'worker:*' ($(results_logged) results so far)"
-  ctl restart 'worker:*' 2>&1 | indent
-  say "restart $1/$RESTARTS done in $(seconds_since "$t") s: every worker drained, exited and was started anew"
-}
-
-# SIGTERM to one serving worker, preferring one with a job in flight; waits until supervisord replaced it
-sigterm_one() {
-  local r="$1" i name pid new busy deadline=$((SECONDS + 30)) relaxed=$((SECONDS + 3)) t
-  while ((SECONDS < deadline)); do
-    for ((i = 0; i < WORKERS; i++)); do
-      name="$(printf 'worker-%02d' $(((r / 2 + i) % WORKERS)))"
-      pid="$(ctl pid "worker:$name" 2>/dev/null || true)"
-      if ! [[ "$pid" =~ ^[1-9][0-9]*$ ]] || ! serving "$name" "$pid"; then
-        continue
-      fi
-      busy="$(in_flight_of "$name")"
-      ((busy > 0 || SECONDS >= relaxed)) || continue
-      t="$(now_ms)"
-      say "restart $r/$RESTARTS: SIGTERM to $name (pid $pid, $busy job(s) in flight)"
-      kill -TERM "$pid"
-      wait_gone "$pid" $((STOP_WAIT_SECS + 5)) || die "$name (pid $pid) still runs $((STOP_WAIT_SECS + 5)) s after SIGTERM"
-      until new="$(ctl pid "worker:$name" 2>/dev/null)" && [[ "$new" =~ ^[1-9][0-9]*$ && "$new" != "$pid" ]]; do
-        ((SECONDS < deadline)) || die "supervisord did not start $name again after its exit"
-        sleep 0.1
-      done
-      say "restart $r/$RESTARTS done in $(seconds_since "$t") s: $name drained and exited ($(grep '"event":"exit"' "$LOG_DIR/$name.events.log" | tail -n 1 | sed -nE 's/.*"reason":"([^"]*)".*"code":([0-9]+).*/reason \1, code \2/p')); supervisord started pid $new"
-      return 0
-    done
-    sleep 0.1
-  done
-  die "no serving worker to SIGTERM within 30 s"
-}
 
 # restart r happens once r/(K+1) of the jobs have their result; then wait until every job is done: gearmand
 # holds no sleep job and the report counts N jobs ended
@@ -310,16 +227,16 @@ while true; do
   if ((restarts_done < RESTARTS && results * (RESTARTS + 1) >= (restarts_done + 1) * N)); then
     restarts_done=$((restarts_done + 1))
     if ((restarts_done % 2 == 1)); then
-      restart_all "$restarts_done"
+      restart_all "restart $restarts_done/$RESTARTS" "($(results_logged) results so far)"
     else
-      sigterm_one "$restarts_done"
+      sigterm_one "restart $restarts_done/$RESTARTS" $((restarts_done / 2)) 30
     fi
     continue
   fi
   if ((restarts_done == RESTARTS && results >= SUBMITTED && results != reported_at)) \
     && (($(sleep_jobs_in_gearmand) == 0)); then
     reported_at="$results"
-    ended="$(java -jar "$JAR" report --json --log "${LOGS[@]}" | sed -nE 's/.*"ended":([0-9]+).*/\1/p')"
+    ended="$(report_figure "$(java -jar "$JAR" report --json --log "${LOGS[@]}")" ended)"
     if ((${ended:-0} >= SUBMITTED)); then
       break
     fi
@@ -351,17 +268,16 @@ fi # the PHP worker writes `stopping` only once its loop has left, after its las
 
 java -jar "$JAR" report --log "${LOGS[@]}" | tee "$TEST_DIR/report.txt"
 json="$(java -jar "$JAR" report --json --log "${LOGS[@]}")"
-field() { sed -nE "s/.*\"$1\":([0-9]+).*/\1/p" <<<"$json"; }
-ENDED="$(field ended)"
-LOST="$(field lost)"
-RUN_TWICE="$(field runTwice)"
-FAILED="$(field failed)"
-RUNNING="$(field workersRunning)"
-HANDED_BACK="$(field handedBack)"
-REASONS="$(sed -nE 's/.*"exitReasons":\{([^}]*)\}.*/\1/p' <<<"$json")"
+ENDED="$(report_figure "$json" ended)"
+LOST="$(report_figure "$json" lost)"
+RUN_TWICE="$(report_figure "$json" runTwice)"
+FAILED="$(report_figure "$json" failed)"
+RUNNING="$(report_figure "$json" workersRunning)"
+HANDED_BACK="$(report_figure "$json" handedBack)"
+REASONS="$(report_exit_reasons "$json")"
 
-say "worker: $WORKER_KIND, $WORKERS processes, $SLOTS job slots; restarts: $restarts_done; exits by reason: ${REASONS//\"/}"
-unexpected="$(tr ',' '\n' <<<"$REASONS" | sed -nE 's/^"([^"]*)":([0-9]+)$/\1/p' | grep -vxE 'sigterm|max-jobs|max-lifetime' || true)"
+say "worker: $WORKER_KIND, $WORKERS processes, $SLOTS job slots; restarts: $restarts_done; exits by reason: $REASONS"
+unexpected="$(tr ',' '\n' <<<"$REASONS" | sed -nE 's/^([^:]*):([0-9]+)$/\1/p' | grep -vxE 'sigterm|max-jobs|max-lifetime' || true)"
 [[ -z "$unexpected" ]] || say "WARNING: exits for unexpected reasons: $(tr '\n' ' ' <<<"$unexpected")(see $LOG_DIR/*.err.log)"
 ((${HANDED_BACK:-0} == 0)) || say "WARNING: $HANDED_BACK job(s) handed back to gearmand (grep job_handed_back $LOG_DIR/*.events.log)"
 say "submitted: $SUBMITTED, ended: $ENDED, failed: $FAILED, lost: $LOST, run twice: $RUN_TWICE (N = $N)"

@@ -1,11 +1,33 @@
 # shellcheck shell=bash
-# Helpers shared by setup/demo.sh, setup/graceful-restart.sh and setup/soak.sh: process handling, gearmand on a free port,
-# supervisord (setup/supervisord.conf) and the cleanup that leaves nothing running. Sourced, never run:
-# it only defines functions. The caller keeps `set -euo pipefail` and defines say (one line of progress)
-# and worker_pids (the pids of its workers that may outlive supervisord), and sets ROOT, CONF, RUN_DIR,
-# LOG_DIR, WORKERS, STOP_WAIT_SECS, WORKER_COMMAND, WORKER_ARGS and WORKER_PROGRAM (a string that the
-# command line of each of its workers contains; for the launcher, DIST_HOME/lib). The functions keep their state in GEARMAND, GEARMAND_PID,
-# PORT, SERVERS, SUPERVISORD_PID and BACKGROUND_PIDS (pids to SIGTERM on exit), which the caller initialises.
+# Helpers shared by setup/demo.sh, setup/graceful-restart.sh, setup/soak.sh and setup/bench/rolling.sh: progress
+# lines, process handling, gearmand on a free port, supervisord (setup/supervisord.conf) and its workers, and the
+# cleanup that leaves nothing running. Sourced, never run: it only defines functions. The caller keeps
+# `set -euo pipefail`, calls start_clock NAME (or defines its own say) and sets ROOT, CONF, RUN_DIR, LOG_DIR,
+# WORKERS, STOP_WAIT_SECS, WORKER_COMMAND, WORKER_ARGS and WORKER_PROGRAM (a string that the command line of each of
+# its workers contains; for the launcher, DIST_HOME/lib); it may define its own worker_pids (the pids of its workers
+# that may outlive supervisord). The functions keep their state in GEARMAND, GEARMAND_PID, PORT, SERVERS,
+# SUPERVISORD_PID, LOGS and BACKGROUND_PIDS (pids to SIGTERM on exit), which the caller initialises.
+
+# now_ms: prints the time in epoch milliseconds
+now_ms() {
+  local t="${EPOCHREALTIME/[.,]/}"
+  echo $((t / 1000))
+}
+
+# seconds_since MS: prints the seconds since epoch milliseconds MS, to a tenth ("12.3")
+seconds_since() {
+  local ms=$(($(now_ms) - $1))
+  printf '%d.%d' $((ms / 1000)) $((ms % 1000 / 100))
+}
+
+# start_clock NAME: sets STARTED_MS to now and names the progress lines of say
+start_clock() {
+  SAY_NAME="$1"
+  STARTED_MS="$(now_ms)"
+}
+
+# say MESSAGE...: one line of progress, "[NAME  12.3s] MESSAGE" (a caller may define its own after sourcing)
+say() { printf '[%s %5ss] %s\n' "$SAY_NAME" "$(seconds_since "$STARTED_MS")" "$*"; }
 
 # die MESSAGE...: says `FAILED: MESSAGE` on stderr and exits 1
 die() {
@@ -73,6 +95,17 @@ unpack_dist() {
   fi
 }
 
+# make_run_dir DIR PREFIX: sets TEST_DIR to DIR (or, when DIR is empty, a new ${TMPDIR:-/tmp}/PREFIX.XXXXXX), and
+# RUN_DIR (supervisord's socket, pidfile and log) and LOG_DIR (the workers' logs) inside it, under the names
+# setup/supervisord.conf reads; creates them
+make_run_dir() {
+  TEST_DIR="${1:-$(mktemp -d "${TMPDIR:-/tmp}/$2.XXXXXX")}"
+  TEST_DIR="$(mkdir -p "$TEST_DIR" && cd "$TEST_DIR" && pwd)"
+  RUN_DIR="$TEST_DIR/run"
+  LOG_DIR="$TEST_DIR/logs"
+  mkdir -p "$RUN_DIR" "$LOG_DIR"
+}
+
 # port_free PORT: true if nothing listens on 127.0.0.1:PORT
 port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
@@ -117,6 +150,13 @@ start_gearmand_on_free_port() {
     fi
   done
   die "could not start gearmand on a free port (see $dir/gearmand.out)"
+}
+
+# start_gearmand_in_test_range DIR: start_gearmand_on_free_port DIR on one of five random ports in 30000-32699
+# (below the ephemeral range, outside the 20000-29999 of the integration tests; 4730 is left to the demo)
+start_gearmand_in_test_range() {
+  start_gearmand_on_free_port "$1" $((30000 + RANDOM % 2700)) $((30000 + RANDOM % 2700)) \
+    $((30000 + RANDOM % 2700)) $((30000 + RANDOM % 2700)) $((30000 + RANDOM % 2700))
 }
 
 # workers_registered FUNCTION: how many distinct supervised workers (worker-NN) gearmand has registered for FUNCTION
@@ -169,6 +209,117 @@ stop_supervisord() {
     wait_gone "$SUPERVISORD_PID" 5 || true
   fi
 }
+
+# ctl ARGS...: supervisorctl on CONF, given up after 90 s
+ctl() { timeout 90 supervisorctl -c "$CONF" "$@"; }
+
+# worker_event_logs: sets LOGS to the event logs of the WORKERS supervised workers, LOG_DIR/worker-NN.events.log
+worker_event_logs() {
+  local i
+  LOGS=()
+  for ((i = 0; i < WORKERS; i++)); do
+    LOGS+=("$LOG_DIR/$(printf 'worker-%02d' "$i").events.log")
+  done
+}
+
+# worker_pids: prints the pids of this run's worker processes still running: supervisord started them with this
+# gearmand's port, and those that got as far as `ready` wrote their pid into LOGS
+worker_pids() {
+  {
+    [[ -z "$PORT" ]] || pgrep -f -- "--servers 127[.]0[.]0[.]1:$PORT --worker-id worker-" || true
+    ready_pids "${LOGS[@]}"
+  } | sort -un
+}
+
+# in_flight_of NAME: prints the jobs started and not yet ended in worker NAME's current life (from its event log;
+# a life's first jobs may start before its `ready`, so the count restarts at the previous life's `exit`)
+in_flight_of() {
+  awk '/"event":"exit"/ { n = 0 } /"event":"job_started"/ { n++ } /"event":"job_(ended|failed|handed_back)"/ { n-- }
+    END { print (n > 0 ? n : 0) }' "$LOG_DIR/$1.events.log"
+}
+
+# serving NAME PID: true if process PID is worker NAME's current life and serves: it wrote `ready`, not yet `stopping`
+serving() {
+  awk -v ready="\"pid\":$2," 'index($0, "\"event\":\"ready\"") && index($0, ready) { s = 1; next }
+    /"event":"(ready|stopping|exit)"/ { s = 0 } END { exit !s }' "$LOG_DIR/$1.events.log"
+}
+
+# pick_worker FIRST SECONDS: prints "NAME PID JOBS" of a serving supervised worker, trying worker number FIRST
+# (modulo WORKERS) first and, for up to 3 s, only workers with jobs in flight; prints nothing if none serves
+# within SECONDS
+pick_worker() {
+  local first="$1" i name pid busy deadline=$((SECONDS + $2)) relaxed=$((SECONDS + 3))
+  while ((SECONDS < deadline)); do
+    for ((i = 0; i < WORKERS; i++)); do
+      name="$(printf 'worker-%02d' $(((first + i) % WORKERS)))"
+      pid="$(ctl pid "worker:$name" 2>/dev/null || true)"
+      [[ "$pid" =~ ^[1-9][0-9]*$ ]] && serving "$name" "$pid" || continue
+      busy="$(in_flight_of "$name")"
+      ((busy > 0 || SECONDS >= relaxed)) || continue
+      echo "$name $pid $busy"
+      return 0
+    done
+    sleep 0.05
+  done
+}
+
+# await_replaced NAME PID SECONDS: prints the pid under which supervisord runs worker NAME once it is not PID;
+# dies after SECONDS
+await_replaced() {
+  local name="$1" old="$2" new deadline=$((SECONDS + $3))
+  until new="$(ctl pid "worker:$name" 2>/dev/null)" && [[ "$new" =~ ^[1-9][0-9]*$ && "$new" != "$old" ]]; do
+    ((SECONDS < deadline)) || die "supervisord did not start $name again within $3 s"
+    sleep 0.1
+  done
+  echo "$new"
+}
+
+# last_exit_of NAME: prints "reason R, code C" of the last `exit` in worker NAME's event log
+last_exit_of() {
+  grep '"event":"exit"' "$LOG_DIR/$1.events.log" | tail -n 1 \
+    | sed -nE 's/.*"reason":"([^"]*)".*"code":([0-9]+).*/reason \1, code \2/p'
+}
+
+# restart_all LABEL [NOTE]: supervisorctl restart 'worker:*': every worker drains, exits and is started anew
+restart_all() {
+  local t
+  t="$(now_ms)"
+  say "$1: supervisorctl restart 'worker:*'${2:+ $2}"
+  ctl restart 'worker:*' 2>&1 | indent
+  say "$1 done in $(seconds_since "$t") s: every worker drained, exited and was started anew"
+}
+
+# sigterm_one LABEL FIRST SECONDS: SIGTERM to a serving worker (pick_worker FIRST SECONDS, so preferably a busy
+# one); returns once it drained and exited and supervisord started it again; dies when that takes too long
+sigterm_one() {
+  local name pid busy new t
+  read -r name pid busy < <(pick_worker "$2" "$3") || true
+  [[ -n "${pid:-}" ]] || die "no serving worker to SIGTERM within $3 s"
+  t="$(now_ms)"
+  say "$1: SIGTERM to $name (pid $pid, $busy job(s) in flight)"
+  kill -TERM "$pid"
+  wait_gone "$pid" $((STOP_WAIT_SECS + 5)) || die "$name (pid $pid) still runs $((STOP_WAIT_SECS + 5)) s after SIGTERM"
+  new="$(await_replaced "$name" "$pid" "$3")"
+  say "$1 done in $(seconds_since "$t") s: $name drained and exited ($(last_exit_of "$name")); supervisord started pid $new"
+}
+
+# submitted_jobs OUT COUNT: prints how many jobs `submit --background --count COUNT` (its output in OUT) submitted:
+# one job prints its handle, more a summary
+submitted_jobs() {
+  local n
+  if (($2 == 1)); then
+    n="$(grep -cE '^H:' "$1" || true)"
+  else
+    n="$(sed -nE 's/^completed: ([0-9]+)$/\1/p' "$1")"
+  fi
+  echo "${n:-0}"
+}
+
+# report_figure JSON NAME: prints the number NAME of a `report --json` line (nothing if it has none)
+report_figure() { sed -nE "s/.*\"$2\":([0-9]+).*/\1/p" <<<"$1"; }
+
+# report_exit_reasons JSON: prints the exitReasons of a `report --json` line as reason:count,…
+report_exit_reasons() { sed -nE 's/.*"exitReasons":\{([^}]*)\}.*/\1/p' <<<"$1" | tr -d '"'; }
 
 # ready_pids LOG...: prints the pids that the `ready` events in the worker event logs LOG... name
 ready_pids() {

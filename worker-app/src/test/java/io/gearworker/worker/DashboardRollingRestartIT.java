@@ -12,6 +12,8 @@ import io.gearworker.camel.gearman.test.GearmandExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import static io.gearworker.worker.runtime.EventType.EXIT;
+import static io.gearworker.worker.runtime.EventType.READY;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -47,12 +49,12 @@ class DashboardRollingRestartIT {
                     .until(() -> get(dashboard.url("api/fleet")).contains("rolling restart done: every worker is back"));
             String fleetJson = get(dashboard.url("api/fleet"));
             await().atMost(LIMIT).pollInterval(Duration.ofMillis(100))
-                    .until(() -> ids.stream().allMatch(id -> fleet.events(id, "ready").size() == 2));
+                    .until(() -> ids.stream().allMatch(id -> fleet.events(id, READY).size() == 2));
             for (String id : ids) {
                 assertThat(fleetJson).contains("\"text\":\"DOWN " + id + "\"", "\"text\":\"BACK " + id + "\"");
-                assertThat(fleet.events(id, "exit")).extracting(WorkerEvent::reason).as(fleet.diagnostics())
+                assertThat(fleet.events(id, EXIT)).extracting(WorkerEvent::reason).as(fleet.diagnostics())
                         .containsExactly("terminate");
-                assertThat(fleet.events(id, "ready")).as("a new process serves " + id).hasSize(2);
+                assertThat(fleet.events(id, READY)).as("a new process serves " + id).hasSize(2);
             }
             assertThat(fleetJson).contains("\"rolling_restart_running\":false");
         }

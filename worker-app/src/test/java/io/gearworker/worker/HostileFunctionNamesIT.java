@@ -11,6 +11,7 @@ import java.time.Duration;
 import io.gearworker.camel.gearman.test.ExternalProcess;
 import io.gearworker.camel.gearman.test.GearmandExtension;
 import io.gearworker.camel.gearman.test.HostileNames;
+import io.gearworker.worker.runtime.EventType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -32,7 +33,7 @@ class HostileFunctionNamesIT {
         try (WorkerProcessHandle worker = WorkerProcessHandle.builder(GEARMAND.servers())
                 .workerId(WorkerProcessHandle.uniqueWorkerId("amid-hostile")).start();
              HostileNames hostile = HostileNames.against(GEARMAND.address())) {
-            worker.awaitEvent("ready", LIMIT);
+            worker.awaitEvent(EventType.READY, LIMIT);
             String id = worker.workerId();
 
             try (DashboardProcess dashboard = DashboardProcess.start("--servers", GEARMAND.servers())) {

@@ -8,6 +8,8 @@ import java.util.concurrent.Executors;
 
 import org.awaitility.core.ConditionTimeoutException;
 
+import static io.gearworker.worker.runtime.EventType.READY;
+import static io.gearworker.worker.runtime.EventType.STOPPING;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -68,7 +70,7 @@ final class RespawnLoop implements AutoCloseable {
         try {
             await().atMost(limit).pollInterval(Duration.ofMillis(20)).until(() -> {
                 WorkerProcessHandle p = current();
-                return p.isAlive() && !p.events("ready").isEmpty() && p.events("stopping").isEmpty();
+                return p.isAlive() && !p.events(READY).isEmpty() && p.events(STOPPING).isEmpty();
             });
         } catch (ConditionTimeoutException e) {
             throw new AssertionError("no steady worker within " + limit + " after " + processes.size()

@@ -1,5 +1,6 @@
 package io.gearworker.worker;
 
+import io.gearworker.worker.runtime.EventType;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -10,6 +11,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+
+import static io.gearworker.worker.runtime.EventType.READY;
 
 /**
  * A fleet of packaged workers run by a real supervisord with the repository's {@code setup/supervisord.conf}
@@ -92,7 +95,7 @@ final class SupervisedFleet implements AutoCloseable {
         }
     }
 
-    List<WorkerEvent> events(String id, String event) {
+    List<WorkerEvent> events(String id, EventType event) {
         return events(id).stream().filter(e -> e.is(event)).toList();
     }
 
@@ -117,7 +120,7 @@ final class SupervisedFleet implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         for (String id : ids()) {
-            for (WorkerEvent ready : events(id, "ready")) {
+            for (WorkerEvent ready : events(id, READY)) {
                 ProcessHandle.of((Long) ready.field("pid"))
                         .filter(p -> p.info().commandLine().orElse("").contains("gearman-worker.jar"))
                         .ifPresent(ProcessHandle::destroyForcibly);

@@ -22,6 +22,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import static io.gearworker.worker.runtime.EventType.JOB_ENDED;
+import static io.gearworker.worker.runtime.EventType.JOB_FAILED;
+import static io.gearworker.worker.runtime.EventType.JOB_STARTED;
+import static io.gearworker.worker.runtime.EventType.READY;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -41,7 +45,7 @@ class WorkerCommandsIT {
     static void startWorker() {
         worker = WorkerProcessHandle.builder(GEARMAND.servers()).workerId(WorkerProcessHandle.uniqueWorkerId("cmds"))
                 .start();
-        worker.awaitEvent("ready", LIMIT);
+        worker.awaitEvent(READY, LIMIT);
     }
 
     @AfterAll
@@ -58,7 +62,7 @@ class WorkerCommandsIT {
 
     @Test
     void readyNamesPidHostServersAndFunctions() {
-        WorkerEvent ready = worker.awaitEvent(EventType.READY.wireName(), LIMIT);
+        WorkerEvent ready = worker.awaitEvent(READY, LIMIT);
 
         assertThat(ready.worker()).isEqualTo(worker.workerId());
         assertThat(ready.field(EventField.PID)).isEqualTo(worker.pid());
@@ -72,9 +76,9 @@ class WorkerCommandsIT {
         String unique = "it-unique-" + System.nanoTime();
         ExternalProcess.Result withId = submit("-f", "reverse", "--unique-id", unique, "abc");
         assertThat(withId.exitCode()).as(withId.toString()).isZero();
-        WorkerEvent started = worker.awaitEvent(EventType.JOB_STARTED.wireName(), e -> unique.equals(e.unique()),
+        WorkerEvent started = worker.awaitEvent(JOB_STARTED, e -> unique.equals(e.unique()),
                 LIMIT);
-        WorkerEvent ended = worker.awaitEvent(EventType.JOB_ENDED.wireName(), e -> unique.equals(e.unique()), LIMIT);
+        WorkerEvent ended = worker.awaitEvent(JOB_ENDED, e -> unique.equals(e.unique()), LIMIT);
         assertThat(started.server()).isEqualTo(GEARMAND.servers());
         assertThat(ended.server()).isEqualTo(GEARMAND.servers());
         assertThat(ended.handle()).isEqualTo(started.handle());
@@ -104,15 +108,15 @@ class WorkerCommandsIT {
 
     @Test
     void manyJobsPrintASummaryWithNothingFailed() {
-        int endedBefore = worker.events("job_ended").size();
+        int endedBefore = worker.events(JOB_ENDED).size();
 
         ExternalProcess.Result r = submit("--count", "200", "--concurrency", "8", "-f", "reverse", "x");
 
         assertThat(r.exitCode()).as(r.toString()).isZero();
         assertThat(r.stdout()).contains("submitted: 200", "completed: 200", "failed: 0", "jobs/s", "latency ms: p50=");
         // the worker ran them all (job_ended is logged once a result is on the wire: it may trail the client)
-        worker.awaitEvents("job_ended", endedBefore + 200, LIMIT);
-        assertThat(worker.events("job_ended").size() - endedBefore).isEqualTo(200);
+        worker.awaitEvents(JOB_ENDED, endedBefore + 200, LIMIT);
+        assertThat(worker.events(JOB_ENDED).size() - endedBefore).isEqualTo(200);
     }
 
     @Test
@@ -122,22 +126,22 @@ class WorkerCommandsIT {
         assertThat(r.exitCode()).as(r.toString()).isZero();
         String handle = r.stdout().trim();
         assertThat(handle).matches("H:\\S+");
-        WorkerEvent ended = worker.awaitEvent("job_ended", e -> handle.equals(e.handle()), LIMIT);
+        WorkerEvent ended = worker.awaitEvent(JOB_ENDED, e -> handle.equals(e.handle()), LIMIT);
         assertThat(ended.function()).isEqualTo("reverse");
     }
 
     @Test
     void eachJobIsLoggedStartedThenEndedWithFunctionAndHandle() {
         int before = worker.events().size();
-        int endedBefore = worker.events("job_ended").size();
+        int endedBefore = worker.events(JOB_ENDED).size();
 
         ExternalProcess.Result r = submit("--count", "5", "--concurrency", "2", "-f", "sleep", "10");
         assertThat(r.exitCode()).as(r.toString()).isZero();
 
-        worker.awaitEvents("job_ended", endedBefore + 5, LIMIT);
+        worker.awaitEvents(JOB_ENDED, endedBefore + 5, LIMIT);
         List<WorkerEvent> all = worker.events();
         List<WorkerEvent> mine = all.subList(before, all.size());
-        List<WorkerEvent> started = mine.stream().filter(e -> e.is("job_started")).toList();
+        List<WorkerEvent> started = mine.stream().filter(e -> e.is(JOB_STARTED)).toList();
         assertThat(started).hasSize(5).allSatisfy(e -> {
             assertThat(e.worker()).isEqualTo(worker.workerId());
             assertThat(e.function()).isEqualTo("sleep");
@@ -146,9 +150,10 @@ class WorkerCommandsIT {
         Set<String> handles = new HashSet<>(started.stream().map(WorkerEvent::handle).toList());
         assertThat(handles).as("one job_started per job").hasSize(5);
         for (String handle : handles) {
-            List<String> lifecycle = mine.stream().filter(e -> handle.equals(e.handle()))
-                    .map(WorkerEvent::event).toList();
-            assertThat(lifecycle).as("events of job " + handle).containsExactly("job_started", "job_ended");
+            List<EventType> lifecycle = mine.stream().filter(e -> handle.equals(e.handle()))
+                    .map(WorkerEvent::type).toList();
+            assertThat(lifecycle).as("events of job " + handle).containsExactly(JOB_STARTED,
+                    JOB_ENDED);
         }
     }
 
@@ -183,7 +188,7 @@ class WorkerCommandsIT {
         assertThat(failed.exitCode()).as(failed.toString()).isEqualTo(1);
         assertThat(failed.stdout()).isEmpty();
         assertThat(failed.stderr()).contains("job failed");
-        WorkerEvent event = worker.awaitEvent("job_failed", e -> "sleep".equals(e.function()), LIMIT);
+        WorkerEvent event = worker.awaitEvent(JOB_FAILED, e -> "sleep".equals(e.function()), LIMIT);
         assertThat(event.handle()).matches("H:\\S+");
         assertThat((String) event.field("error")).contains("'abc'");
 

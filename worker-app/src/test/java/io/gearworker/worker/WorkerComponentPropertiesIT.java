@@ -1,5 +1,6 @@
 package io.gearworker.worker;
 
+import static io.gearworker.worker.runtime.EventType.READY;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -39,7 +40,7 @@ class WorkerComponentPropertiesIT {
 
         try (WorkerProcessHandle worker = WorkerProcessHandle.builder(GEARMAND.servers()).workingDirectory(dir)
                 .start()) {
-            assertThat(worker.awaitEvent("ready", LIMIT).field("servers")).isEqualTo(GEARMAND.servers());
+            assertThat(worker.awaitEvent(READY, LIMIT).field("servers")).isEqualTo(GEARMAND.servers());
             // gearman.concurrency=2: two job slots, so two registered connections for reverse
             await().atMost(LIMIT).untilAsserted(() -> assertThat(Gearman.workersOf(GEARMAND.address(), "reverse"))
                     .containsExactly(worker.workerId(), worker.workerId()));

@@ -18,6 +18,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
+import static io.gearworker.worker.runtime.EventType.JOB_ENDED;
+import static io.gearworker.worker.runtime.EventType.READY;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -47,12 +49,12 @@ class WorkerDistributionIT {
     void theLauncherRunsAWorkerThatServesJobsAndRecordsItsArchiveOnTheFirstStart() throws IOException {
         Path cache = unpacked.resolve("cache-first-start");
         try (WorkerProcessHandle worker = launcher(cache).start()) {
-            WorkerEvent ready = worker.awaitEvent("ready", LIMIT);
+            WorkerEvent ready = worker.awaitEvent(READY, LIMIT);
             assertThat(ready.field("pid")).as("the launcher execs java: its pid is the worker's")
                     .isEqualTo(worker.pid());
 
             assertThat(Gearman.call(GEARMAND.address(), "reverse", "distribution", LIMIT)).isEqualTo("noitubirtsid");
-            assertThat(worker.awaitEvent("job_ended", LIMIT).function()).isEqualTo("reverse");
+            assertThat(worker.awaitEvent(JOB_ENDED, LIMIT).function()).isEqualTo("reverse");
 
             worker.signal("TERM");
             assertThat(worker.awaitExit(LIMIT)).as(worker.diagnostics()).isZero();
@@ -103,7 +105,7 @@ class WorkerDistributionIT {
 
     private static void assertServesJobs(Path cache) {
         try (WorkerProcessHandle worker = launcher(cache).start()) {
-            worker.awaitEvent("ready", LIMIT);
+            worker.awaitEvent(READY, LIMIT);
             assertThat(Gearman.call(GEARMAND.address(), "reverse", "still starts", LIMIT)).isEqualTo("strats llits");
             worker.signal("TERM");
             assertThat(worker.awaitExit(LIMIT)).as(worker.diagnostics()).isZero();

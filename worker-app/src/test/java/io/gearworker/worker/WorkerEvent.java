@@ -90,8 +90,9 @@ public record WorkerEvent(Instant ts, String worker, String event, String functi
         return string(fields, EventField.UNIQUE);
     }
 
-    public boolean is(String eventName) {
-        return eventName.equals(event);
+    /** The event's type; {@code null} for a name this version does not know. */
+    public EventType type() {
+        return EventType.named(event).orElse(null);
     }
 
     public boolean is(EventType type) {

@@ -1,5 +1,6 @@
 package io.gearworker.worker;
 
+import static io.gearworker.worker.runtime.EventType.READY;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
@@ -28,7 +29,7 @@ class WorkerJmxIT {
     void withJmxTheConsumersAndPoliciesAreMBeans() throws Exception {
         try (WorkerProcessHandle worker = WorkerProcessHandle.builder(GEARMAND.servers())
                 .args("--jmx", "--concurrency", "2", "--max-jobs", "50", "--max-lifetime", "1h").start()) {
-            worker.awaitEvent("ready", LIMIT);
+            worker.awaitEvent(READY, LIMIT);
             withJmx(worker.pid(), jmx -> {
                 ObjectName reverse = jmx.queryNames(new ObjectName("org.apache.camel:type=consumers,*"), null)
                         .stream().filter(n -> attribute(jmx, n, "FunctionName").equals("reverse"))
@@ -51,7 +52,7 @@ class WorkerJmxIT {
     @Test
     void withoutJmxNoCamelMBeanIsRegistered() throws Exception {
         try (WorkerProcessHandle worker = WorkerProcessHandle.builder(GEARMAND.servers()).start()) {
-            worker.awaitEvent("ready", LIMIT);
+            worker.awaitEvent(READY, LIMIT);
             withJmx(worker.pid(), jmx -> assertThat(
                     jmx.queryNames(new ObjectName("org.apache.camel:*"), null)).isEmpty());
             worker.signal("TERM");

@@ -21,6 +21,13 @@ import io.gearworker.camel.gearman.test.GearmandExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import static io.gearworker.worker.runtime.EventType.EXIT;
+import static io.gearworker.worker.runtime.EventType.JOB_ENDED;
+import static io.gearworker.worker.runtime.EventType.JOB_FAILED;
+import static io.gearworker.worker.runtime.EventType.JOB_HANDED_BACK;
+import static io.gearworker.worker.runtime.EventType.JOB_STARTED;
+import static io.gearworker.worker.runtime.EventType.READY;
+import static io.gearworker.worker.runtime.EventType.STOPPING;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -61,9 +68,9 @@ class WorkerMaxJobsIT {
             try (WorkerProcessHandle worker = WorkerProcessHandle.builder(GEARMAND.servers())
                     .workerId(WorkerProcessHandle.uniqueWorkerId("maxjobs-drain"))
                     .args("--max-jobs", "2", "--concurrency", "2").start()) {
-                worker.awaitEvents("job_started", 2, LIMIT);
+                worker.awaitEvents(JOB_STARTED, 2, LIMIT);
                 // the second job used up the budget: the worker is draining both
-                assertThat(worker.awaitEvent("stopping", LIMIT).reason()).isEqualTo("max-jobs");
+                assertThat(worker.awaitEvent(STOPPING, LIMIT).reason()).isEqualTo("max-jobs");
 
                 worker.signal("TERM");
                 worker.awaitStderr("ignoring sigterm", LIMIT);
@@ -74,11 +81,11 @@ class WorkerMaxJobsIT {
                 }
                 assertThat(worker.awaitExit(LIMIT)).as(worker.diagnostics()).isZero();
 
-                assertThat(worker.events("stopping")).as("the first stop reason wins; SIGTERM adds nothing")
+                assertThat(worker.events(STOPPING)).as("the first stop reason wins; SIGTERM adds nothing")
                         .hasSize(1);
-                assertThat(worker.events("job_ended")).hasSize(2);
+                assertThat(worker.events(JOB_ENDED)).hasSize(2);
                 WorkerEvent exit = last(worker);
-                assertThat(exit.event()).isEqualTo("exit");
+                assertThat(exit.type()).isEqualTo(EXIT);
                 assertThat(exit.reason()).isEqualTo("max-jobs");
                 assertThat(exit.code()).isZero();
                 assertThat(exit.jobs()).isEqualTo(2L);
@@ -91,14 +98,14 @@ class WorkerMaxJobsIT {
     void controlJobsDoNotCount() {
         try (WorkerProcessHandle worker = WorkerProcessHandle.builder(GEARMAND.servers())
                 .workerId(WorkerProcessHandle.uniqueWorkerId("maxjobs-control")).args("--max-jobs", "1").start()) {
-            worker.awaitEvent("ready", LIMIT);
+            worker.awaitEvent(READY, LIMIT);
             for (int i = 0; i < 3; i++) {
                 ExternalProcess.Result status = ExternalProcess.run(LIMIT, "gearman", "-h", "127.0.0.1", "-p",
                         Integer.toString(GEARMAND.port()), "-f", "_worker_" + worker.workerId(), "status");
                 assertThat(status.exitCode()).as(status.toString()).isZero();
                 assertThat(status.stdout()).as(status.toString()).contains("\"jobs_left\":1");
             }
-            assertThat(worker.events("stopping")).as("three control jobs, no job: still serving").isEmpty();
+            assertThat(worker.events(STOPPING)).as("three control jobs, no job: still serving").isEmpty();
 
             assertThat(Gearman.call(GEARMAND.address(), "reverse", "one", LIMIT)).isEqualTo("eno");
             assertThat(worker.awaitExit(LIMIT)).as(worker.diagnostics()).isZero();
@@ -148,7 +155,7 @@ class WorkerMaxJobsIT {
                 List<Integer> jobsPerProcess = new ArrayList<>();
                 for (WorkerProcessHandle p : processes) {
                     assertThat(p.awaitExit(LIMIT)).as(p.diagnostics()).isZero();
-                    List<WorkerEvent> started = p.events("job_started");
+                    List<WorkerEvent> started = p.events(JOB_STARTED);
                     jobsPerProcess.add(started.size());
                     assertThat(started).as("jobs taken by " + p).hasSizeLessThanOrEqualTo(5);
                     for (WorkerEvent e : started) {
@@ -157,16 +164,16 @@ class WorkerMaxJobsIT {
                                 .isNull();
                     }
                     assertThat(p.events()).as("each job of " + p + " ended there").filteredOn(e -> e.handle() != null)
-                            .extracting(WorkerEvent::event).doesNotContain("job_failed", "job_handed_back");
-                    assertThat(p.events("job_ended")).extracting(WorkerEvent::handle)
+                            .extracting(WorkerEvent::type).doesNotContain(JOB_FAILED, JOB_HANDED_BACK);
+                    assertThat(p.events(JOB_ENDED)).extracting(WorkerEvent::handle)
                             .containsExactlyInAnyOrderElementsOf(started.stream().map(WorkerEvent::handle).toList());
                     assertThat(maxInFlight(p.events())).as("jobs at once in " + p).isLessThanOrEqualTo(slots);
 
                     String reason = p == last ? "sigterm" : "max-jobs";
-                    assertThat(p.events("stopping")).extracting(WorkerEvent::reason).as(p.toString())
+                    assertThat(p.events(STOPPING)).extracting(WorkerEvent::reason).as(p.toString())
                             .containsExactly(reason);
                     WorkerEvent exit = last(p);
-                    assertThat(exit.event()).as(p.diagnostics()).isEqualTo("exit");
+                    assertThat(exit.type()).as(p.diagnostics()).isEqualTo(EXIT);
                     assertThat(exit.reason()).as(p.toString()).isEqualTo(reason);
                     assertThat(exit.code()).as(p.toString()).isZero();
                     assertThat(exit.jobs()).as(p.toString()).isEqualTo((long) started.size());
@@ -188,7 +195,7 @@ class WorkerMaxJobsIT {
         Set<String> running = new HashSet<>();
         int max = 0;
         for (WorkerEvent e : events) {
-            if (e.is("job_started")) {
+            if (e.is(JOB_STARTED)) {
                 running.add(e.handle());
                 max = Math.max(max, running.size());
             } else if (e.handle() != null) {

@@ -17,6 +17,11 @@ import io.gearworker.camel.gearman.test.GearmandExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import static io.gearworker.worker.runtime.EventType.EXIT;
+import static io.gearworker.worker.runtime.EventType.JOB_ENDED;
+import static io.gearworker.worker.runtime.EventType.JOB_STARTED;
+import static io.gearworker.worker.runtime.EventType.READY;
+import static io.gearworker.worker.runtime.EventType.STOPPING;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -42,11 +47,11 @@ class WorkerMaxLifetimeIT {
     void anIdleWorkerExitsAfterItsLifetime() {
         try (WorkerProcessHandle worker = WorkerProcessHandle.builder(GEARMAND.servers())
                 .workerId(WorkerProcessHandle.uniqueWorkerId("lifetime-idle")).args("--max-lifetime", "2s").start()) {
-            worker.awaitEvent("ready", LIMIT);
+            worker.awaitEvent(READY, LIMIT);
             assertThat(worker.awaitExit(LIMIT)).as(worker.diagnostics()).isZero();
 
             List<WorkerEvent> events = worker.events();
-            assertThat(events).extracting(WorkerEvent::event).containsExactly("ready", "stopping", "exit");
+            assertThat(events).extracting(WorkerEvent::type).containsExactly(READY, STOPPING, EXIT);
             assertThat(events.get(1).reason()).isEqualTo("max-lifetime");
             WorkerEvent exit = events.get(2);
             assertThat(exit.reason()).isEqualTo("max-lifetime");
@@ -64,10 +69,10 @@ class WorkerMaxLifetimeIT {
              WorkerProcessHandle worker = WorkerProcessHandle.builder(GEARMAND.servers())
                      .workerId(WorkerProcessHandle.uniqueWorkerId("lifetime-busy")).args("--max-lifetime", "1s")
                      .start()) {
-            worker.awaitEvent("ready", LIMIT);
+            worker.awaitEvent(READY, LIMIT);
             CompletableFuture<JobResult> result = client.submit(JobRequest.foreground("sleep",
                     "3000".getBytes(StandardCharsets.UTF_8)));
-            String handle = worker.awaitEvent("job_started", LIMIT).handle();
+            String handle = worker.awaitEvent(JOB_STARTED, LIMIT).handle();
 
             JobResult r = result.get(LIMIT.toMillis(), TimeUnit.MILLISECONDS);
             assertThat(new String(r.data(), StandardCharsets.UTF_8)).isEqualTo("slept 3000 ms");
@@ -75,8 +80,9 @@ class WorkerMaxLifetimeIT {
             assertThat(worker.awaitExit(LIMIT)).as(worker.diagnostics()).isZero();
 
             List<WorkerEvent> events = worker.events();
-            assertThat(events).extracting(WorkerEvent::event).as("the lifetime ends during the job; it finishes first")
-                    .containsExactly("ready", "job_started", "stopping", "job_ended", "exit");
+            assertThat(events).extracting(WorkerEvent::type).as("the lifetime ends during the job; it finishes first")
+                    .containsExactly(READY, JOB_STARTED, STOPPING, JOB_ENDED,
+                            EXIT);
             assertThat(events.get(2).reason()).isEqualTo("max-lifetime");
             assertThat(events.get(3).handle()).isEqualTo(handle);
             WorkerEvent exit = events.get(4);
@@ -133,16 +139,16 @@ class WorkerMaxLifetimeIT {
 
     /** Waits for the worker's max-lifetime exit (code 0, reason max-lifetime) and returns its ready -> exit time. */
     private static long exitedForLifetime(WorkerProcessHandle worker) {
-        worker.awaitEvent("ready", LIMIT);
+        worker.awaitEvent(READY, LIMIT);
         assertThat(worker.awaitExit(LIMIT)).as(worker.diagnostics()).isZero();
-        WorkerEvent exit = worker.awaitEvent("exit", LIMIT);
+        WorkerEvent exit = worker.awaitEvent(EXIT, LIMIT);
         assertThat(exit.reason()).as(worker.diagnostics()).isEqualTo("max-lifetime");
         assertThat(exit.code()).isZero();
         return lifetimeMillis(worker);
     }
 
     private static long lifetimeMillis(WorkerProcessHandle worker) {
-        return Duration.between(worker.awaitEvent("ready", LIMIT).ts(), worker.awaitEvent("exit", LIMIT).ts())
+        return Duration.between(worker.awaitEvent(READY, LIMIT).ts(), worker.awaitEvent(EXIT, LIMIT).ts())
                 .toMillis();
     }
 }

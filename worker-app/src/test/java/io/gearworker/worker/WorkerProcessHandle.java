@@ -22,8 +22,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 
 import io.gearworker.camel.gearman.test.ExternalProcess;
+import io.gearworker.worker.runtime.EventType;
 import org.awaitility.core.ConditionTimeoutException;
 
+import static io.gearworker.worker.runtime.EventType.READY;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -39,7 +41,7 @@ import static org.awaitility.Awaitility.await;
  * <pre>{@code
  * try (WorkerProcessHandle worker = WorkerProcessHandle.builder(gearmand.servers())
  *         .args("--shutdown-timeout", "1s").start()) {
- *     worker.awaitEvent("ready", Duration.ofSeconds(30));
+ *     worker.awaitEvent(READY, Duration.ofSeconds(30));
  *     worker.signal("TERM");
  *     assertThat(worker.awaitExit(Duration.ofSeconds(10))).isZero();
  * }
@@ -213,8 +215,8 @@ public final class WorkerProcessHandle implements AutoCloseable {
         return List.copyOf(events);
     }
 
-    /** The events so far with this name ({@code job_started}, …). */
-    public List<WorkerEvent> events(String event) {
+    /** The events so far of this type. */
+    public List<WorkerEvent> events(EventType event) {
         return events().stream().filter(e -> e.is(event)).toList();
     }
 
@@ -228,12 +230,12 @@ public final class WorkerProcessHandle implements AutoCloseable {
     }
 
     /** The first event with this name, waiting up to the limit for it. */
-    public WorkerEvent awaitEvent(String event, Duration limit) {
+    public WorkerEvent awaitEvent(EventType event, Duration limit) {
         return awaitMatching("event '" + event + "'", e -> e.is(event), limit);
     }
 
     /** The first event with this name that also matches, e.g. {@code e -> handle.equals(e.handle())}. */
-    public WorkerEvent awaitEvent(String event, Predicate<WorkerEvent> matching, Duration limit) {
+    public WorkerEvent awaitEvent(EventType event, Predicate<WorkerEvent> matching, Duration limit) {
         return awaitMatching("matching event '" + event + "'", e -> e.is(event) && matching.test(e), limit);
     }
 
@@ -250,7 +252,7 @@ public final class WorkerProcessHandle implements AutoCloseable {
     }
 
     /** Waits until at least {@code count} events with this name were written; returns them all. */
-    public List<WorkerEvent> awaitEvents(String event, int count, Duration limit) {
+    public List<WorkerEvent> awaitEvents(EventType event, int count, Duration limit) {
         try {
             await().atMost(limit).pollDelay(Duration.ZERO).pollInterval(POLL)
                     .until(() -> events(event).size() >= count || !process.isAlive());

@@ -26,6 +26,12 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import static io.gearworker.worker.runtime.EventType.EXIT;
+import static io.gearworker.worker.runtime.EventType.JOB_ENDED;
+import static io.gearworker.worker.runtime.EventType.JOB_FAILED;
+import static io.gearworker.worker.runtime.EventType.JOB_STARTED;
+import static io.gearworker.worker.runtime.EventType.READY;
+import static io.gearworker.worker.runtime.EventType.STOPPING;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -75,8 +81,8 @@ class WorkerRemoteControlIT {
         assertExitedFor("terminate", w2);
         assertThat(w1.isAlive()).as(w1.diagnostics()).isTrue();
         assertThat(w3.isAlive()).as(w3.diagnostics()).isTrue();
-        assertThat(w1.events("stopping")).isEmpty();
-        assertThat(w3.events("stopping")).isEmpty();
+        assertThat(w1.events(STOPPING)).isEmpty();
+        assertThat(w3.events(STOPPING)).isEmpty();
 
         ExternalProcess.Result listed = cli("workers", "--servers", GEARMAND.servers());
         assertThat(listed.exitCode()).as(listed.toString()).isZero();
@@ -95,7 +101,7 @@ class WorkerRemoteControlIT {
         assertExitedFor("terminate", w);
         // idle, it leaves at once: the answer to 'terminate' is on the wire before Camel's shutdown looks, which
         // would otherwise wait a second before looking again (tens of ms vs. over 1000 ms)
-        long exitMillis = Duration.between(w.awaitEvent("stopping", LIMIT).ts(), w.awaitEvent("exit", LIMIT).ts())
+        long exitMillis = Duration.between(w.awaitEvent(STOPPING, LIMIT).ts(), w.awaitEvent(EXIT, LIMIT).ts())
                 .toMillis();
         assertThat(exitMillis).as("stopping -> exit of an idle worker, ms").isLessThan(900);
     }
@@ -127,8 +133,8 @@ class WorkerRemoteControlIT {
             for (WorkerProcessHandle w : started) {
                 assertExitedFor("terminate", w);
             }
-            assertThat(busy.events()).extracting(WorkerEvent::event).as("terminated while busy, finished the job")
-                    .containsExactly("ready", "job_started", "stopping", "job_ended", "exit");
+            assertThat(busy.events()).extracting(WorkerEvent::type).as("terminated while busy, finished the job")
+                    .containsExactly(READY, JOB_STARTED, STOPPING, JOB_ENDED, EXIT);
         }
     }
 
@@ -162,9 +168,9 @@ class WorkerRemoteControlIT {
         String control = "_worker_" + w.workerId();
         try (GearmanClient client = Gearman.client(GEARMAND.address())) {
             CompletableFuture<JobResult> running = sleep(client, 3000);
-            String handle = w.awaitEvent("job_started", LIMIT).handle();
+            String handle = w.awaitEvent(JOB_STARTED, LIMIT).handle();
             assertThat(gearmanCli(GEARMAND, "-f", control, "terminate").exitCode()).isZero();
-            w.awaitEvent("stopping", LIMIT);
+            w.awaitEvent(STOPPING, LIMIT);
 
             // a control job never waits behind jobs, not even behind the drain: status answers, and says so
             Map<String, String> status = statusJson(w);
@@ -178,7 +184,7 @@ class WorkerRemoteControlIT {
 
             assertThat(text(running.get(LIMIT.toMillis(), TimeUnit.MILLISECONDS))).isEqualTo("slept 3000 ms");
             assertExitedFor("terminate", w);
-            assertThat(w.events("job_started")).extracting(WorkerEvent::handle).containsExactly(handle);
+            assertThat(w.events(JOB_STARTED)).extracting(WorkerEvent::handle).containsExactly(handle);
 
             // the next worker takes the job the draining one left alone
             startWorkers(GEARMAND.servers(), "draining-next");
@@ -233,7 +239,7 @@ class WorkerRemoteControlIT {
                     var status = Gearman.status(GEARMAND.address(), "reverse");
                     return status.total() == 3 && status.running() == 0;
                 });
-        assertThat(w.events("job_started")).as("a quiet worker takes no job").isEmpty();
+        assertThat(w.events(JOB_STARTED)).as("a quiet worker takes no job").isEmpty();
         assertThat(statusJson(w).get("state")).isEqualTo("quiet");
 
         ExternalProcess.Result resume = gearmanCli(GEARMAND, "-f", control, "resume");
@@ -241,11 +247,11 @@ class WorkerRemoteControlIT {
         assertThat(resume.stdout().trim()).isEqualTo("resumed " + w.workerId());
 
         for (String handle : handles) {
-            w.awaitEvent("job_ended", e -> handle.equals(e.handle()), LIMIT);
+            w.awaitEvent(JOB_ENDED, e -> handle.equals(e.handle()), LIMIT);
         }
         await().atMost(LIMIT).until(() -> Gearman.status(GEARMAND.address(), "reverse").total() == 0);
         assertThat(statusJson(w).get("state")).isEqualTo("running");
-        assertThat(w.events()).extracting(WorkerEvent::event).doesNotContain("stopping", "job_failed");
+        assertThat(w.events()).extracting(WorkerEvent::type).doesNotContain(STOPPING, JOB_FAILED);
     }
 
     @Test
@@ -264,7 +270,7 @@ class WorkerRemoteControlIT {
         // the worker refused them all and works on
         assertThat(gearmanCli(GEARMAND, "-f", "reverse", "abc").stdout().trim()).isEqualTo("cba");
         assertThat(a.isAlive()).isTrue();
-        assertThat(a.events("stopping")).isEmpty();
+        assertThat(a.events(STOPPING)).isEmpty();
         a.awaitStderr("refused: wrong or missing secret", LIMIT);
 
         ExternalProcess.Result ok = gearmanCli(GEARMAND, "-f", control, "terminate " + SECRET);
@@ -303,7 +309,7 @@ class WorkerRemoteControlIT {
         assertThat(status.exitCode()).as(status.toString()).isZero();
         w.awaitStderr("Control command 'status' done", LIMIT);
         assertThat(w.isAlive()).isTrue();
-        assertThat(w.events("stopping")).isEmpty();
+        assertThat(w.events(STOPPING)).isEmpty();
 
         w.signal("TERM");
         assertThat(w.awaitExit(LIMIT)).as(w.diagnostics()).isZero();
@@ -326,8 +332,8 @@ class WorkerRemoteControlIT {
                 .workerId(WorkerProcessHandle.uniqueWorkerId("two-a")).start());
         WorkerProcessHandle b = track(WorkerProcessHandle.builder(s2)
                 .workerId(WorkerProcessHandle.uniqueWorkerId("two-b")).start());
-        a.awaitEvent("ready", LIMIT);
-        b.awaitEvent("ready", LIMIT);
+        a.awaitEvent(READY, LIMIT);
+        b.awaitEvent(READY, LIMIT);
 
         ExternalProcess.Result listed = cli("workers", "--servers", s1 + "," + s2);
         assertThat(listed.exitCode()).as(listed.toString()).isZero();
@@ -357,7 +363,7 @@ class WorkerRemoteControlIT {
         assertThat(dance.exitCode()).as(dance.toString()).isNotZero();
         w.awaitStderr("refused: unknown command", LIMIT);
         assertThat(w.isAlive()).isTrue();
-        assertThat(w.events("stopping")).isEmpty();
+        assertThat(w.events(STOPPING)).isEmpty();
         ExternalProcess.Result job = gearmanCli(GEARMAND, "-f", "reverse", "still here");
         assertThat(job.stdout().trim()).as(job.toString()).isEqualTo("ereh llits");
         ExternalProcess.Result status = gearmanCli(GEARMAND, "-f", control, "status");
@@ -381,7 +387,7 @@ class WorkerRemoteControlIT {
             env.forEach(b::env);
             started.add(track(b.start()));
         }
-        started.forEach(w -> w.awaitEvent("ready", LIMIT));
+        started.forEach(w -> w.awaitEvent(READY, LIMIT));
         return started;
     }
 
@@ -393,7 +399,7 @@ class WorkerRemoteControlIT {
     /** The worker among these that started a job, waiting for one to. */
     private static WorkerProcessHandle awaitBusy(Collection<WorkerProcessHandle> candidates) {
         return await().atMost(LIMIT).pollInterval(Duration.ofMillis(10))
-                .until(() -> candidates.stream().filter(w -> !w.events("job_started").isEmpty()).findFirst(),
+                .until(() -> candidates.stream().filter(w -> !w.events(JOB_STARTED).isEmpty()).findFirst(),
                         java.util.Optional::isPresent)
                 .orElseThrow();
     }
@@ -401,9 +407,9 @@ class WorkerRemoteControlIT {
     private static void assertExitedFor(String reason, WorkerProcessHandle w) {
         assertThat(w.awaitExit(LIMIT)).as(w.diagnostics()).isZero();
         List<WorkerEvent> events = w.events();
-        assertThat(w.events("stopping")).extracting(WorkerEvent::reason).as(w.diagnostics()).containsExactly(reason);
+        assertThat(w.events(STOPPING)).extracting(WorkerEvent::reason).as(w.diagnostics()).containsExactly(reason);
         WorkerEvent exit = events.get(events.size() - 1);
-        assertThat(exit.event()).as(w.diagnostics()).isEqualTo("exit");
+        assertThat(exit.type()).as(w.diagnostics()).isEqualTo(EXIT);
         assertThat(exit.reason()).as(w.diagnostics()).isEqualTo(reason);
         assertThat(exit.code()).as(w.diagnostics()).isZero();
     }

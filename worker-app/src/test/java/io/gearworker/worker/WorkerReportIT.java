@@ -27,11 +27,11 @@ class WorkerReportIT {
     @Test
     void aWorkerKilledMidJobCountsAsExitedKilledAndItsJobAsLost() throws IOException {
         try (WorkerProcessHandle worker = WorkerProcessHandle.builder(GEARMAND.servers()).start()) {
-            worker.awaitEvent(EventType.READY.wireName(), LIMIT);
+            worker.awaitEvent(EventType.READY, LIMIT);
             ExternalProcess.Result submitted = WorkerCli.run(LIMIT, "submit", "--servers", GEARMAND.servers(),
                     "-f", "sleep", "--background", "--unique-id", "killed-mid-job", "20000");
             assertThat(submitted.exitCode()).as(submitted.toString()).isZero();
-            worker.awaitEvent(EventType.JOB_STARTED.wireName(), LIMIT);
+            worker.awaitEvent(EventType.JOB_STARTED, LIMIT);
 
             Map<String, String> running = reportJson(worker);
             assertThat(running).containsEntry("workersRunning", "1").containsEntry("inFlight", "1")

@@ -22,6 +22,9 @@ import io.gearworker.camel.gearman.test.GearmandExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import static io.gearworker.worker.runtime.EventType.EXIT;
+import static io.gearworker.worker.runtime.EventType.READY;
+import static io.gearworker.worker.runtime.EventType.STOPPING;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -55,7 +58,7 @@ class WorkerRollingRestartIT {
             // a worker registers its functions just before it writes `ready`
             await().atMost(LIMIT).pollInterval(Duration.ofMillis(100))
                     .until(() -> servingIds("reverse").containsAll(ids) && servingIds("sleep").containsAll(ids)
-                                 && ids.stream().allMatch(id -> fleet.events(id, "ready").size() == 1));
+                                 && ids.stream().allMatch(id -> fleet.events(id, READY).size() == 1));
             Map<String, Long> oldPids = new ConcurrentHashMap<>();
             ids.forEach(id -> oldPids.put(id, lastReadyPid(fleet, id)));
 
@@ -84,11 +87,11 @@ class WorkerRollingRestartIT {
                 }
 
                 await().atMost(LIMIT).pollInterval(Duration.ofMillis(100))
-                        .until(() -> ids.stream().allMatch(id -> fleet.events(id, "ready").size() == 2));
+                        .until(() -> ids.stream().allMatch(id -> fleet.events(id, READY).size() == 2));
                 for (String id : ids) {
-                    assertThat(fleet.events(id, "exit")).extracting(WorkerEvent::reason).as(id)
+                    assertThat(fleet.events(id, EXIT)).extracting(WorkerEvent::reason).as(id)
                             .containsExactly("terminate");
-                    assertThat(fleet.events(id, "exit")).extracting(WorkerEvent::code).containsExactly(0);
+                    assertThat(fleet.events(id, EXIT)).extracting(WorkerEvent::code).containsExactly(0);
                     assertThat(lastReadyPid(fleet, id)).as("a new process serves " + id).isNotEqualTo(oldPids.get(id));
                 }
                 load.stop();
@@ -113,8 +116,8 @@ class WorkerRollingRestartIT {
                 .workerId(WorkerProcessHandle.uniqueWorkerId("gone-a")).start();
              WorkerProcessHandle b = WorkerProcessHandle.builder(servers)
                      .workerId(WorkerProcessHandle.uniqueWorkerId("gone-b")).start()) {
-            a.awaitEvent("ready", LIMIT);
-            b.awaitEvent("ready", LIMIT);
+            a.awaitEvent(READY, LIMIT);
+            b.awaitEvent(READY, LIMIT);
 
             ExternalProcess.Result r = WorkerCli.run(LIMIT, "terminate", "--servers", servers, "--worker",
                     a.workerId(), b.workerId(), "--rolling", "--wait", "3s");
@@ -125,7 +128,7 @@ class WorkerRollingRestartIT {
                             "not back after 3000 ms: " + a.workerId(), "not restarted: " + b.workerId());
             assertThat(a.awaitExit(LIMIT)).isZero();
             assertThat(b.isAlive()).isTrue();
-            assertThat(b.events("stopping")).as("the rolling stopped before reaching it").isEmpty();
+            assertThat(b.events(STOPPING)).as("the rolling stopped before reaching it").isEmpty();
         }
     }
 
@@ -149,7 +152,7 @@ class WorkerRollingRestartIT {
     }
 
     private static long lastReadyPid(SupervisedFleet fleet, String id) {
-        List<WorkerEvent> ready = fleet.events(id, "ready");
+        List<WorkerEvent> ready = fleet.events(id, READY);
         assertThat(ready).as(id + " wrote ready; " + fleet.diagnostics()).isNotEmpty();
         return (Long) ready.get(ready.size() - 1).field("pid");
     }

@@ -18,6 +18,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import picocli.CommandLine;
 
+import static io.gearworker.worker.runtime.EventType.READY;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -36,7 +37,7 @@ class WorkerRouteDiscoveryIT {
     @Test
     void theRoutesModulesRouteBuildersAreDiscoveredByDefault() {
         try (WorkerProcessHandle worker = WorkerProcessHandle.builder(GEARMAND.servers()).start()) {
-            WorkerEvent ready = worker.awaitEvent("ready", LIMIT);
+            WorkerEvent ready = worker.awaitEvent(READY, LIMIT);
 
             assertThat(List.of(((String) ready.field("functions")).split(",")))
                     .contains("reverse", "sleep", "invoice-total");
@@ -54,7 +55,7 @@ class WorkerRouteDiscoveryIT {
     void theEnvironmentNarrowsTheScanToOnePackage() {
         try (WorkerProcessHandle worker = WorkerProcessHandle.builder(GEARMAND.servers())
                 .env("GEARMAN_ROUTES_PACKAGE", "io.gearworker.routes.invoice").start()) {
-            WorkerEvent ready = worker.awaitEvent("ready", LIMIT);
+            WorkerEvent ready = worker.awaitEvent(READY, LIMIT);
 
             assertThat(ready.field("functions")).isEqualTo("invoice-total");
             worker.signal("TERM");

@@ -9,6 +9,12 @@ import io.gearworker.camel.gearman.test.GearmandExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import static io.gearworker.worker.runtime.EventType.EXIT;
+import static io.gearworker.worker.runtime.EventType.JOB_ENDED;
+import static io.gearworker.worker.runtime.EventType.JOB_HANDED_BACK;
+import static io.gearworker.worker.runtime.EventType.JOB_STARTED;
+import static io.gearworker.worker.runtime.EventType.READY;
+import static io.gearworker.worker.runtime.EventType.STOPPING;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -28,10 +34,10 @@ class WorkerShutdownTimeoutIT {
         try (WorkerProcessHandle first = WorkerProcessHandle.builder(GEARMAND.servers())
                 .workerId(WorkerProcessHandle.uniqueWorkerId("timeout-first")).args("--shutdown-timeout", "1s")
                 .start()) {
-            first.awaitEvent("ready", LIMIT);
+            first.awaitEvent(READY, LIMIT);
             try (ExternalProcess client = WorkerCli.start("submit", "--servers", GEARMAND.servers(),
                     "--timeout", "25s", "-f", "sleep", "4000")) {
-                String handle = first.awaitEvent("job_started", e -> "sleep".equals(e.function()), LIMIT).handle();
+                String handle = first.awaitEvent(JOB_STARTED, e -> "sleep".equals(e.function()), LIMIT).handle();
 
                 try (WorkerProcessHandle second = WorkerProcessHandle.builder(GEARMAND.servers())
                         .workerId(WorkerProcessHandle.uniqueWorkerId("timeout-second")).start()) {
@@ -42,13 +48,13 @@ class WorkerShutdownTimeoutIT {
 
                     assertThat(code).as(first.diagnostics()).isEqualTo(3);
                     assertThat(millis).as("exit after the 1 s timeout, not after the 4 s job").isBetween(900L, 3500L);
-                    WorkerEvent handedBack = first.awaitEvent("job_handed_back", LIMIT);
+                    WorkerEvent handedBack = first.awaitEvent(JOB_HANDED_BACK, LIMIT);
                     assertThat(handedBack.handle()).isEqualTo(handle);
                     assertThat(handedBack.function()).isEqualTo("sleep");
-                    assertThat(first.events("job_ended")).as("the job did not finish here").isEmpty();
-                    assertThat(first.awaitEvent("stopping", LIMIT).reason()).isEqualTo("sigterm");
+                    assertThat(first.events(JOB_ENDED)).as("the job did not finish here").isEmpty();
+                    assertThat(first.awaitEvent(STOPPING, LIMIT).reason()).isEqualTo("sigterm");
                     WorkerEvent exit = first.events().get(first.events().size() - 1);
-                    assertThat(exit.event()).isEqualTo("exit");
+                    assertThat(exit.type()).isEqualTo(EXIT);
                     assertThat(exit.reason()).isEqualTo("shutdown-timeout");
                     assertThat(exit.code()).isEqualTo(3);
 
@@ -64,17 +70,17 @@ class WorkerShutdownTimeoutIT {
     void aJobOfAKilledWorkerIsRequeuedAndFinishedByAnother() {
         try (WorkerProcessHandle first = WorkerProcessHandle.builder(GEARMAND.servers())
                 .workerId(WorkerProcessHandle.uniqueWorkerId("kill9-first")).start()) {
-            first.awaitEvent("ready", LIMIT);
+            first.awaitEvent(READY, LIMIT);
             try (ExternalProcess client = WorkerCli.start("submit", "--servers", GEARMAND.servers(),
                     "--timeout", "25s", "-f", "sleep", "2000")) {
-                String handle = first.awaitEvent("job_started", e -> "sleep".equals(e.function()), LIMIT).handle();
+                String handle = first.awaitEvent(JOB_STARTED, e -> "sleep".equals(e.function()), LIMIT).handle();
 
                 try (WorkerProcessHandle second = WorkerProcessHandle.builder(GEARMAND.servers())
                         .workerId(WorkerProcessHandle.uniqueWorkerId("kill9-second")).start()) {
                     first.signal("KILL");
                     assertThat(first.awaitExit(LIMIT)).as("128 + SIGKILL").isEqualTo(137);
-                    assertThat(first.events()).extracting(WorkerEvent::event).as("no chance to log anything more")
-                            .containsExactly("ready", "job_started");
+                    assertThat(first.events()).extracting(WorkerEvent::type).as("no chance to log anything more")
+                            .containsExactly(READY, JOB_STARTED);
 
                     assertFinishedBy(second, handle, client, "slept 2000 ms");
                 }
@@ -91,9 +97,9 @@ class WorkerShutdownTimeoutIT {
         assertThat(result.exitCode()).as(result.toString()).isZero();
         assertThat(result.stdout()).isEqualTo(expected + "\n");
         // job_ended is logged once the result is on the wire, so it may trail the client a little
-        second.awaitEvent("job_ended", e -> handle.equals(e.handle()), LIMIT);
+        second.awaitEvent(JOB_ENDED, e -> handle.equals(e.handle()), LIMIT);
         assertThat(second.events()).filteredOn(e -> handle.equals(e.handle()))
-                .extracting(WorkerEvent::event).containsExactly("job_started", "job_ended");
+                .extracting(WorkerEvent::type).containsExactly(JOB_STARTED, JOB_ENDED);
 
         second.signal("TERM");
         assertThat(second.awaitExit(LIMIT)).as(second.diagnostics()).isZero();

@@ -1,5 +1,6 @@
 package io.gearworker.worker;
 
+import io.gearworker.worker.runtime.EventType;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -19,6 +20,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
+import static io.gearworker.worker.runtime.EventType.EXIT;
+import static io.gearworker.worker.runtime.EventType.JOB_ENDED;
+import static io.gearworker.worker.runtime.EventType.JOB_STARTED;
+import static io.gearworker.worker.runtime.EventType.READY;
+import static io.gearworker.worker.runtime.EventType.STOPPING;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -35,7 +41,7 @@ class WorkerSigtermIT {
     @Test
     void anIdleWorkerExits0AtOnce() {
         try (WorkerProcessHandle worker = WorkerProcessHandle.builder(GEARMAND.servers()).start()) {
-            worker.awaitEvent("ready", LIMIT);
+            worker.awaitEvent(READY, LIMIT);
 
             long t0 = System.nanoTime();
             worker.signal("TERM");
@@ -46,7 +52,7 @@ class WorkerSigtermIT {
             assertThat(code).as(worker.diagnostics()).isZero();
             assertThat(millis).as("SIGTERM to exit, idle").isLessThan(2000);
             List<WorkerEvent> events = worker.events();
-            assertThat(events).extracting(WorkerEvent::event).containsExactly("ready", "stopping", "exit");
+            assertThat(events).extracting(WorkerEvent::type).containsExactly(READY, STOPPING, EXIT);
             assertThat(events.get(1).reason()).isEqualTo("sigterm");
             WorkerEvent exit = events.get(2);
             assertThat(exit.reason()).isEqualTo("sigterm");
@@ -59,13 +65,13 @@ class WorkerSigtermIT {
     @Test
     void sigtermWhileAJobRunsFinishesTheJobOnceThenExits0() {
         try (WorkerProcessHandle worker = WorkerProcessHandle.builder(GEARMAND.servers()).start()) {
-            worker.awaitEvent("ready", LIMIT);
+            worker.awaitEvent(READY, LIMIT);
             try (ExternalProcess client = WorkerCli.start("submit", "--servers", GEARMAND.servers(),
                     "--timeout", "25s", "-f", "sleep", "3000")) {
-                String handle = worker.awaitEvent("job_started", e -> "sleep".equals(e.function()), LIMIT).handle();
+                String handle = worker.awaitEvent(JOB_STARTED, e -> "sleep".equals(e.function()), LIMIT).handle();
 
                 worker.signal("TERM");
-                worker.awaitEvent("stopping", LIMIT);
+                worker.awaitEvent(STOPPING, LIMIT);
                 assertThat(worker.isAlive()).as("still working on the job").isTrue();
 
                 ExternalProcess.Result result = client.await(LIMIT);
@@ -74,10 +80,10 @@ class WorkerSigtermIT {
                 assertThat(worker.awaitExit(LIMIT)).as(worker.diagnostics()).isZero();
 
                 List<WorkerEvent> events = worker.events();
-                assertThat(events).filteredOn(e -> handle.equals(e.handle())).extracting(WorkerEvent::event)
-                        .as("the job ran exactly once, here").containsExactly("job_started", "job_ended");
-                assertThat(events).extracting(WorkerEvent::event)
-                        .containsExactly("ready", "job_started", "stopping", "job_ended", "exit");
+                assertThat(events).filteredOn(e -> handle.equals(e.handle())).extracting(WorkerEvent::type)
+                        .as("the job ran exactly once, here").containsExactly(JOB_STARTED, JOB_ENDED);
+                assertThat(events).extracting(WorkerEvent::type)
+                        .containsExactly(READY, JOB_STARTED, STOPPING, JOB_ENDED, EXIT);
                 assertThat(events.get(2).reason()).isEqualTo("sigterm");
                 WorkerEvent exit = events.get(4);
                 assertThat(exit.reason()).isEqualTo("sigterm");
@@ -110,8 +116,8 @@ class WorkerSigtermIT {
             assertThat(code).as(worker.diagnostics()).isZero();
             assertThat(millis).as("exit after a SIGTERM during start-up").isLessThan(5000);
             List<WorkerEvent> events = worker.events();
-            assertThat(events).extracting(WorkerEvent::event).as("never ready, no job")
-                    .containsExactly("stopping", "exit");
+            assertThat(events).extracting(WorkerEvent::type).as("never ready, no job")
+                    .containsExactly(STOPPING, EXIT);
             assertThat(events.get(0).reason()).isEqualTo("sigterm");
             assertThat(events.get(1).reason()).isEqualTo("sigterm");
             assertThat(events.get(1).code()).isZero();
@@ -146,19 +152,19 @@ class WorkerSigtermIT {
                 String story = "SIGTERM " + delayMillis + " ms after start-up began: " + events + "\n"
                                + worker.diagnostics();
                 assertThat(code).as(story).isZero();
-                List<String> names = events.stream().map(WorkerEvent::event).toList();
-                assertThat(names).as(story).endsWith("exit").filteredOn("stopping"::equals).hasSize(1);
-                if (!names.contains("ready")) {
-                    assertThat(names).as("not ready, so no route started: " + story).containsExactly("stopping",
-                            "exit");
+                List<EventType> names = events.stream().map(WorkerEvent::type).toList();
+                assertThat(names).as(story).endsWith(EXIT).filteredOn(STOPPING::equals).hasSize(1);
+                if (!names.contains(READY)) {
+                    assertThat(names).as("not ready, so no route started: " + story)
+                            .containsExactly(STOPPING, EXIT);
                     assertThat(Gearman.status(GEARMAND.address(), function).total()).as(story).isEqualTo(3);
                     notStarted++;
                 } else {
-                    assertThat(names.indexOf("ready")).as("ready before stopping: " + story)
-                            .isLessThan(names.indexOf("stopping"));
-                    Map<String, Long> starts = events.stream().filter(e -> e.is("job_started"))
+                    assertThat(names.indexOf(READY)).as("ready before stopping: " + story)
+                            .isLessThan(names.indexOf(STOPPING));
+                    Map<String, Long> starts = events.stream().filter(e -> e.is(JOB_STARTED))
                             .collect(Collectors.groupingBy(WorkerEvent::handle, Collectors.counting()));
-                    Map<String, Long> ends = events.stream().filter(e -> e.is("job_ended"))
+                    Map<String, Long> ends = events.stream().filter(e -> e.is(JOB_ENDED))
                             .collect(Collectors.groupingBy(WorkerEvent::handle, Collectors.counting()));
                     assertThat(ends).as("every job taken was finished: " + story).isEqualTo(starts);
                     drained++;
@@ -181,12 +187,12 @@ class WorkerSigtermIT {
             assertThat(code).as(worker.diagnostics()).isIn(0, 143);
             if (code == 0) {
                 WorkerEvent last = worker.events().get(worker.events().size() - 1);
-                assertThat(last.event()).isEqualTo("exit");
+                assertThat(last.type()).isEqualTo(EXIT);
                 assertThat(last.reason()).isEqualTo("sigterm");
             } else {
                 assertThat(worker.events()).isEmpty();
             }
-            assertThat(worker.events("job_started")).isEmpty();
+            assertThat(worker.events(JOB_STARTED)).isEmpty();
         }
     }
 

@@ -19,6 +19,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import picocli.CommandLine;
 
+import static io.gearworker.worker.runtime.EventType.READY;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -125,8 +126,8 @@ class WorkerUsageIT {
                 .workingDirectory(dir).start();
              WorkerProcessHandle fromCommandLine = WorkerProcessHandle.builder(GEARMAND.servers())
                 .workingDirectory(dir).args("--concurrency", "2").start()) {
-            fromFile.awaitEvent("ready", LIMIT);
-            fromCommandLine.awaitEvent("ready", LIMIT);
+            fromFile.awaitEvent(READY, LIMIT);
+            fromCommandLine.awaitEvent(READY, LIMIT);
 
             // a job slot is a worker connection: gearmand sees one per slot
             await().atMost(LIMIT).untilAsserted(() -> {

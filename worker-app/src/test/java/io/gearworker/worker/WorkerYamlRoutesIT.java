@@ -15,6 +15,9 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+import static io.gearworker.worker.runtime.EventType.EXIT;
+import static io.gearworker.worker.runtime.EventType.JOB_ENDED;
+import static io.gearworker.worker.runtime.EventType.READY;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** {@code run --routes}: job types added as YAML routes without recompiling, and what a bad one does. */
@@ -34,7 +37,7 @@ class WorkerYamlRoutesIT {
 
         try (WorkerProcessHandle worker = WorkerProcessHandle.builder(GEARMAND.servers())
                 .args("--routes", routes.toString()).start()) {
-            WorkerEvent ready = worker.awaitEvent("ready", LIMIT);
+            WorkerEvent ready = worker.awaitEvent(READY, LIMIT);
             assertThat(List.of(((String) ready.field("functions")).split(",")))
                     .contains("upper", "reverse", "sleep");
 
@@ -42,7 +45,7 @@ class WorkerYamlRoutesIT {
                     "--timeout", "20s", "-f", "upper", "Hello, yaml");
             assertThat(r.exitCode()).as(r.toString()).isZero();
             assertThat(r.stdout()).isEqualTo("HELLO, YAML\n");
-            assertThat(worker.awaitEvent("job_ended", LIMIT).function()).isEqualTo("upper");
+            assertThat(worker.awaitEvent(JOB_ENDED, LIMIT).function()).isEqualTo("upper");
             // the built-in routes still work beside the YAML ones
             assertThat(Gearman.call(GEARMAND.address(), "reverse", "abc", LIMIT)).isEqualTo("cba");
 
@@ -79,7 +82,7 @@ class WorkerYamlRoutesIT {
                     .contains("badroute", yaml.getFileName().toString(), option);
             assertThat(stderr).as("a clear message, not a stack trace").doesNotContain("\tat ");
             List<WorkerEvent> events = worker.events();
-            assertThat(events).extracting(WorkerEvent::event).containsExactly("exit");
+            assertThat(events).extracting(WorkerEvent::type).containsExactly(EXIT);
             assertThat(events.get(0).reason()).isEqualTo("error");
             assertThat(events.get(0).code()).isEqualTo(2);
         }

@@ -1,5 +1,10 @@
 package io.gearworker.worker;
 
+import static io.gearworker.worker.runtime.EventType.JOB_ENDED;
+import static io.gearworker.worker.runtime.EventType.JOB_HANDED_BACK;
+import static io.gearworker.worker.runtime.EventType.JOB_STARTED;
+import static io.gearworker.worker.runtime.EventType.READY;
+import static io.gearworker.worker.runtime.EventType.STOPPING;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -38,12 +43,12 @@ class WorkflowDrainIT {
         try (WorkerProcessHandle first = WorkerProcessHandle.builder(GEARMAND.servers())
                 .workerId(WorkerProcessHandle.uniqueWorkerId("drain-first"))
                 .args("--concurrency", "2", "--shutdown-timeout", "25s").start()) {
-            first.awaitEvent("ready", LIMIT);
+            first.awaitEvent(READY, LIMIT);
             try (ExternalProcess client = WorkerCli.start("submit", "--servers", GEARMAND.servers(),
                     "--timeout", "35s", "-f", "fanout", "6 1500")) {
-                first.awaitEvent("job_started", e -> "fanout".equals(e.function()), LIMIT);
+                first.awaitEvent(JOB_STARTED, e -> "fanout".equals(e.function()), LIMIT);
                 // this worker's 2 sleep slots take 2 children; the other 4 wait in gearmand
-                first.awaitEvents("job_started", 3, LIMIT);
+                first.awaitEvents(JOB_STARTED, 3, LIMIT);
                 try (WorkerProcessHandle second = WorkerProcessHandle.builder(GEARMAND.servers())
                         .workerId(WorkerProcessHandle.uniqueWorkerId("drain-second"))
                         .args("--concurrency", "4").start()) {
@@ -54,16 +59,16 @@ class WorkflowDrainIT {
                     assertThat(result.stdout()).matches("fanout 6 x 1500 ms in \\d+ ms\n");
                     assertThat(first.awaitExit(LIMIT)).as(first.diagnostics()).isZero();
 
-                    Instant stopping = first.awaitEvent("stopping", LIMIT).ts();
-                    List<WorkerEvent> hereStarted = first.events("job_started").stream()
+                    Instant stopping = first.awaitEvent(STOPPING, LIMIT).ts();
+                    List<WorkerEvent> hereStarted = first.events(JOB_STARTED).stream()
                             .filter(e -> "sleep".equals(e.function())).toList();
                     assertThat(hereStarted).as("a draining worker grabs no new job, its own children's neither")
                             .allMatch(e -> e.ts().isBefore(stopping));
-                    assertThat(first.events("job_ended")).extracting(WorkerEvent::function)
+                    assertThat(first.events(JOB_ENDED)).extracting(WorkerEvent::function)
                             .as("the parent and the children it had taken finished here").contains("fanout")
                             .filteredOn("sleep"::equals).hasSize(hereStarted.size());
-                    assertThat(first.events("job_handed_back")).isEmpty();
-                    long elsewhere = second.awaitEvents("job_ended", 6 - hereStarted.size(), LIMIT).stream()
+                    assertThat(first.events(JOB_HANDED_BACK)).isEmpty();
+                    long elsewhere = second.awaitEvents(JOB_ENDED, 6 - hereStarted.size(), LIMIT).stream()
                             .filter(e -> "sleep".equals(e.function())).count();
                     assertThat(hereStarted.size() + elsewhere).as("each child ran once").isEqualTo(6);
                     second.signal("TERM");
@@ -82,22 +87,22 @@ class WorkflowDrainIT {
              WorkerProcessHandle first = WorkerProcessHandle.builder(GEARMAND.servers())
                      .workerId(WorkerProcessHandle.uniqueWorkerId("handback-first"))
                      .env("FANOUT_CHILD_FUNCTION", kid).args("--shutdown-timeout", "1s").start()) {
-            first.awaitEvent("ready", LIMIT);
+            first.awaitEvent(READY, LIMIT);
             try (ExternalProcess client = WorkerCli.start("submit", "--servers", GEARMAND.servers(),
                     "--timeout", "35s", "-f", "fanout", "4 8000")) {
-                String handle = first.awaitEvent("job_started", e -> "fanout".equals(e.function()), LIMIT).handle();
+                String handle = first.awaitEvent(JOB_STARTED, e -> "fanout".equals(e.function()), LIMIT).handle();
                 try (WorkerProcessHandle second = WorkerProcessHandle.builder(GEARMAND.servers())
                         .workerId(WorkerProcessHandle.uniqueWorkerId("handback-second"))
                         .env("FANOUT_CHILD_FUNCTION", kid).start()) {
-                    second.awaitEvent("ready", LIMIT);
+                    second.awaitEvent(READY, LIMIT);
                     await().atMost(LIMIT).until(() -> executions.size() == 4);
                     first.signal("TERM");
 
                     assertThat(first.awaitExit(LIMIT)).as(first.diagnostics()).isEqualTo(3);
-                    assertThat(first.awaitEvent("job_handed_back", LIMIT).handle()).isEqualTo(handle);
+                    assertThat(first.awaitEvent(JOB_HANDED_BACK, LIMIT).handle()).isEqualTo(handle);
                     // gearmand requeued the parent (same handle) to the second worker, which re-submitted the
                     // same children: gearmand attached it to those still running
-                    second.awaitEvent("job_ended", e -> handle.equals(e.handle()), LIMIT);
+                    second.awaitEvent(JOB_ENDED, e -> handle.equals(e.handle()), LIMIT);
                     ExternalProcess.Result result = client.await(LIMIT);
                     assertThat(result.exitCode()).as(result.toString()).isZero();
                     Matcher m = Pattern.compile("fanout 4 x 8000 ms in (\\d+) ms\n").matcher(result.stdout());

@@ -1,5 +1,6 @@
 package io.gearworker.worker;
 
+import static io.gearworker.worker.runtime.EventType.READY;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
@@ -37,8 +38,8 @@ class WorkflowInteropIT {
                 .args("--concurrency", "4").start();
         second = WorkerProcessHandle.builder(GEARMAND.servers()).workerId(WorkerProcessHandle.uniqueWorkerId("wf-b"))
                 .args("--concurrency", "4").start();
-        first.awaitEvent("ready", LIMIT);
-        second.awaitEvent("ready", LIMIT);
+        first.awaitEvent(READY, LIMIT);
+        second.awaitEvent(READY, LIMIT);
     }
 
     @AfterAll

@@ -5,6 +5,9 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
@@ -54,12 +57,22 @@ public final class ConfigDefaults implements IDefaultValueProvider {
         if (!applies.test(name)) {
             return option.defaultValue();
         }
-        String fromEnv = env.get(envName(name));
-        if (fromEnv != null) {
-            return fromEnv;
+        // the option's name first, then its older names (--jitter for --max-lifetime-jitter): their keys still work
+        List<String> names = Arrays.stream(option.names()).filter(n -> n.startsWith("--"))
+                .map(n -> n.substring(2)).sorted(Comparator.comparingInt(String::length).reversed()).toList();
+        for (String n : names) {
+            String fromEnv = env.get(envName(n));
+            if (fromEnv != null) {
+                return fromEnv;
+            }
         }
-        String fromFile = properties.getProperty("gearman." + name);
-        return fromFile != null ? fromFile : option.defaultValue();
+        for (String n : names) {
+            String fromFile = properties.getProperty("gearman." + n);
+            if (fromFile != null) {
+                return fromFile;
+            }
+        }
+        return option.defaultValue();
     }
 
     static String envName(String option) {

@@ -1,10 +1,9 @@
 package io.gearworker.worker.cli;
 
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
+import io.gearworker.worker.fleet.Fleet;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Option;
 
@@ -27,24 +26,7 @@ public final class ControlTargets {
     String controlSecret;
 
     /** The chosen workers found in the fleet. */
-    record Selection(List<WorkersCommand.Worker> found, List<String> missing) {
-    }
-
-    Selection select(Map<String, WorkersCommand.Worker> fleet) throws IOException {
-        List<WorkersCommand.Worker> found = new ArrayList<>();
-        List<String> missing = new ArrayList<>();
-        if (choice.all) {
-            fleet.values().stream().filter(WorkersCommand.Worker::hasControlFunction).forEach(found::add);
-        } else {
-            for (String id : choice.ids) {
-                WorkersCommand.Worker w = fleet.get(id);
-                if (w == null || !w.hasControlFunction()) {
-                    missing.add(id);
-                } else {
-                    found.add(w);
-                }
-            }
-        }
-        return new Selection(found, missing);
+    Fleet.Selection select(Fleet fleet) throws IOException {
+        return fleet.select(choice.all ? null : choice.ids);
     }
 }

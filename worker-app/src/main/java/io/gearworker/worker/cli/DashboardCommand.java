@@ -1,5 +1,7 @@
 package io.gearworker.worker.cli;
 
+import io.gearworker.worker.fleet.ControlClient;
+import io.gearworker.worker.fleet.Fleet;
 import io.gearworker.worker.http.HostCheck;
 import io.gearworker.worker.http.dashboard.DashboardServer;
 import io.gearworker.worker.http.dashboard.FleetActions;
@@ -97,17 +99,16 @@ public final class DashboardCommand implements Callable<Integer> {
                                                                  + "log files, e.g. " + log + "/*.events.log");
             }
         }
-        AdminClient admin = new AdminClient(Duration.ofSeconds(2));
+        Fleet fleet = new Fleet(new AdminClient(Duration.ofSeconds(2)), addresses);
         ScheduledExecutorService refresher = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "dashboard-refresh");
             t.setDaemon(true);
             return t;
         });
         try (ControlClient control = new ControlClient(controlSecret, Duration.ofSeconds(2))) {
-            FleetCollector collector = new FleetCollector(addresses, admin, control, logs, logWindow,
-                    Duration.ofSeconds(2));
-            try (FleetActions actions = new FleetActions(allowActions, controlSecret, addresses, admin, control,
-                    collector, rollingWait);
+            FleetCollector collector = new FleetCollector(fleet, control, logs, logWindow);
+            try (FleetActions actions = new FleetActions(allowActions, controlSecret, fleet, control, collector,
+                    rollingWait);
                  DashboardServer server = startServer(collector, actions)) {
                 refresher.scheduleWithFixedDelay(() -> {
                     try {

@@ -1,9 +1,13 @@
 package io.gearworker.worker.cli;
 
+import io.gearworker.worker.http.WorkerHttpServer;
+import io.gearworker.worker.runtime.ObserverEndpoint;
 import io.gearworker.worker.runtime.RestartLimits;
 import io.gearworker.worker.runtime.WorkerProcess;
 import io.gearworker.worker.runtime.WorkerSettings;
+import io.gearworker.worker.runtime.WorkerState;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,6 +17,7 @@ import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
 
 import io.gearworker.camel.gearman.GearmanEndpoint;
+import io.gearworker.camel.gearman.GearmanJobListener;
 import io.gearworker.camel.gearman.protocol.ServerAddress;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -70,9 +75,11 @@ public final class RunCommand implements Callable<Integer> {
             description = "Restart after this long (e.g. 30s, 10m, 2h; drains first).")
     Duration maxLifetime;
 
-    @Option(names = "--jitter", defaultValue = "0s", paramLabel = "DURATION", converter = Durations.class,
-            description = "Add 0..DURATION to --max-lifetime, drawn once per process (default: ${DEFAULT-VALUE}).")
-    Duration jitter;
+    @Option(names = { "--max-lifetime-jitter", "--jitter" }, defaultValue = "0s", paramLabel = "DURATION",
+            converter = Durations.class,
+            description = "Add 0..DURATION to --max-lifetime, drawn once per process (default: ${DEFAULT-VALUE};"
+                          + " --jitter is the older name).")
+    Duration maxLifetimeJitter;
 
     @Option(names = "--max-memory", paramLabel = "SIZE", converter = ByteSizes.class,
             description = "Restart when the old generation still holds more than SIZE after a GC (e.g. 512m).")
@@ -99,7 +106,28 @@ public final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        return new WorkerProcess(validated()).run();
+        return new WorkerProcess(validated(), RunCommand::startHttp).run();
+    }
+
+    /** The worker's HTTP endpoint (metrics, health) as the observer endpoint of {@code --http-port}. */
+    private static ObserverEndpoint startHttp(WorkerState worker, String host, int port) throws IOException {
+        WorkerHttpServer http = WorkerHttpServer.start(worker, host, port);
+        return new ObserverEndpoint() {
+            @Override
+            public String address() {
+                return http.address();
+            }
+
+            @Override
+            public GearmanJobListener jobListener() {
+                return http.jobListener();
+            }
+
+            @Override
+            public void close() {
+                http.close();
+            }
+        };
     }
 
     WorkerSettings validated() {
@@ -141,7 +169,7 @@ public final class RunCommand implements Callable<Integer> {
         }
         String id = workerId != null ? workerId : GearmanEndpoint.defaultWorkerId();
         return new WorkerSettings(servers, id, routes, packages, concurrency, shutdownTimeout,
-                new RestartLimits(maxJobs, maxJobsJitter, maxLifetime, jitter, maxMemory), controlSecret, jmx, httpHost,
+                new RestartLimits(maxJobs, maxJobsJitter, maxLifetime, maxLifetimeJitter, maxMemory), controlSecret, jmx, httpHost,
                 httpPort);
     }
 

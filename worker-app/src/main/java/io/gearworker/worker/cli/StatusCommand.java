@@ -7,12 +7,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import io.gearworker.camel.gearman.protocol.AdminClient;
 import io.gearworker.camel.gearman.protocol.ServerAddress;
+import io.gearworker.worker.fleet.ControlClient;
+import io.gearworker.worker.fleet.Fleet;
+import io.gearworker.worker.fleet.Wire;
+import io.gearworker.worker.fleet.WorkerStatus;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -35,8 +37,7 @@ public final class StatusCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         List<ServerAddress> addresses = servers.addresses();
-        ControlTargets.Selection selection = targets.select(
-                WorkersCommand.list(new AdminClient(Duration.ofSeconds(3)), addresses));
+        Fleet.Selection selection = targets.select(new Fleet(new AdminClient(Duration.ofSeconds(3)), addresses));
         selection.missing().forEach(id -> System.err.println(
                 "no worker '" + id + "' with a control function on " + addresses));
         int code = selection.missing().isEmpty() ? 0 : 1;
@@ -45,12 +46,11 @@ public final class StatusCommand implements Callable<Integer> {
             out.println(String.join("\t", COLUMNS) + "\tlimits");
         }
         try (ControlClient control = new ControlClient(targets.controlSecret, Duration.ofSeconds(5))) {
-            for (WorkersCommand.Worker w : selection.found()) {
-                try {
-                    String answer = control.send(w, "status").block();
-                    out.println(json ? answer : row(answer));
-                } catch (RuntimeException e) {
-                    System.err.println("status " + w.id() + " failed: " + e.getMessage());
+            for (ControlClient.Reply r : control.broadcast(selection.found(), "status")) {
+                if (r.ok()) {
+                    out.println(json ? r.answer() : row(r.answer()));
+                } else {
+                    System.err.println("status " + r.worker().id() + " failed: " + r.error().getMessage());
                     code = 1;
                 }
             }
@@ -59,33 +59,17 @@ public final class StatusCommand implements Callable<Integer> {
         return code;
     }
 
-    /** One table row from a status JSON: the scalar columns, then the limits object as key=value pairs. */
-    static String row(String statusJson) throws IOException {
-        Map<String, String> fields = new java.util.LinkedHashMap<>();
-        StringBuilder limits = new StringBuilder();
-        try (JsonParser p = new JsonFactory().createParser(statusJson)) {
-            p.nextToken();
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
-                String name = p.currentName();
-                JsonToken t = p.nextToken();
-                if ("limits".equals(name)) {
-                    while (p.nextToken() == JsonToken.FIELD_NAME) {
-                        String key = p.currentName();
-                        p.nextToken();
-                        limits.append(limits.length() == 0 ? "" : " ").append(key).append('=').append(p.getText());
-                    }
-                } else if (t.isScalarValue()) {
-                    fields.put(name, p.getText());
-                } else {
-                    p.skipChildren();
-                }
-            }
-        }
+    /** One table row from a status answer: the scalar columns, then the limits set as key=value pairs. */
+    static String row(String answer) throws IOException {
+        WorkerStatus s = WorkerStatus.parse(answer);
         List<String> cells = new ArrayList<>();
-        for (String c : COLUMNS) {
-            cells.add(fields.getOrDefault(c, "-"));
+        for (Object value : new Object[] { s.id(), s.pid(), s.state(), s.uptimeS(), s.jobsDone(), s.inFlight(),
+                                           s.slots() }) {
+            cells.add(value == null ? "-" : value.toString());
         }
-        cells.add(limits.length() == 0 ? "-" : limits.toString());
+        Map<?, ?> limits = s.limits() == null ? Map.of() : Wire.json().convertValue(s.limits(), Map.class);
+        cells.add(limits.isEmpty() ? "-" : limits.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
+                .collect(Collectors.joining(" ")));
         return String.join("\t", cells);
     }
 }

@@ -1,22 +1,16 @@
 package io.gearworker.worker.cli;
 
-import io.gearworker.worker.runtime.WorkerControl;
-
 import java.io.IOException;
 import java.io.PrintStream;
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.Callable;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
 import io.gearworker.camel.gearman.protocol.AdminClient;
-import io.gearworker.camel.gearman.protocol.ServerAddress;
+import io.gearworker.worker.fleet.Fleet;
+import io.gearworker.worker.fleet.Wire;
+import io.gearworker.worker.fleet.Worker;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -33,24 +27,12 @@ public final class WorkersCommand implements Callable<Integer> {
     @Option(names = "--json", description = "One JSON object per line: {id, servers, functions}.")
     boolean json;
 
-    /**
-     * A worker as seen across servers. {@code connections} ({@code server#fd}) identify this process's
-     * registrations: a respawned process with the same id comes back on new connections.
-     */
-    public record Worker(String id, Set<String> servers, Set<String> functions, Set<String> connections) {
-
-        /** The worker's control function (seed naming), if it registered one. */
-        public boolean hasControlFunction() {
-            return functions.contains(WorkerControl.FUNCTION_PREFIX + id);
-        }
-    }
-
     @Override
     public Integer call() throws IOException {
-        List<ServerAddress> addresses = servers.addresses();
+        Fleet fleet = new Fleet(new AdminClient(Duration.ofSeconds(3)), servers.addresses());
         Map<String, Worker> workers;
         try {
-            workers = list(new AdminClient(Duration.ofSeconds(3)), addresses);
+            workers = fleet.workers();
         } catch (IOException e) {
             System.err.println("workers: " + e.getMessage());
             return 1;
@@ -67,41 +49,11 @@ public final class WorkersCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** The workers of all servers by id, in order of first appearance; a server that fails fails the listing. */
-    public static Map<String, Worker> list(AdminClient admin, List<ServerAddress> servers) throws IOException {
-        Map<String, Worker> byId = new LinkedHashMap<>();
-        for (ServerAddress server : servers) {
-            for (AdminClient.WorkerLine line : admin.workers(server)) {
-                if ("-".equals(line.clientId()) || line.functions().isEmpty()) {
-                    continue;
-                }
-                Worker w = byId.computeIfAbsent(line.clientId(),
-                        id -> new Worker(id, new LinkedHashSet<>(), new TreeSet<>(), new LinkedHashSet<>()));
-                w.servers().add(server.toString());
-                w.functions().addAll(line.functions());
-                w.connections().add(server + "#" + line.fd());
-            }
-        }
-        return byId;
+    /** A worker as {@code --json} prints it. */
+    private record Listed(String id, Set<String> servers, Set<String> functions) {
     }
 
     private static String toJson(Worker w) throws IOException {
-        java.io.StringWriter s = new java.io.StringWriter();
-        try (JsonGenerator g = new JsonFactory().createGenerator(s)) {
-            g.writeStartObject();
-            g.writeStringField("id", w.id());
-            g.writeArrayFieldStart("servers");
-            for (String server : w.servers()) {
-                g.writeString(server);
-            }
-            g.writeEndArray();
-            g.writeArrayFieldStart("functions");
-            for (String f : w.functions()) {
-                g.writeString(f);
-            }
-            g.writeEndArray();
-            g.writeEndObject();
-        }
-        return s.toString();
+        return Wire.json().writeValueAsString(new Listed(w.id(), w.servers(), w.functions()));
     }
 }

@@ -7,7 +7,7 @@ import java.util.concurrent.TimeUnit;
 
 import io.gearworker.camel.gearman.GearmanJob;
 import io.gearworker.camel.gearman.GearmanJobListener;
-import io.gearworker.worker.runtime.WorkerControl;
+import io.gearworker.worker.fleet.ControlFunction;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -90,7 +90,7 @@ final class JobMetrics implements GearmanJobListener {
     }
 
     private static boolean isControl(GearmanJob job) {
-        return job.function().startsWith(WorkerControl.FUNCTION_PREFIX);
+        return ControlFunction.isControl(job.function());
     }
 
     /** The meters of one function, looked up once per event. */

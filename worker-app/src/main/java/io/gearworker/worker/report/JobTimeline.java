@@ -38,13 +38,16 @@ public final class JobTimeline {
         List<Exit> latest = new ArrayList<>();
         List<Event> events = tail.events();
         for (Event e : events) {
-            switch (e.event()) {
-                case "job_ended", "job_failed" -> {
+            if (e.type() == null) {
+                continue; // an event this version does not know
+            }
+            switch (e.type()) {
+                case JOB_ENDED, JOB_FAILED -> {
                     if (!e.ts().isBefore(start) && e.ts().isBefore(now)) {
                         finished[(int) (Duration.between(start, e.ts()).toMillis() / bucket.toMillis())]++;
                     }
                 }
-                case "exit" -> latest.add(new Exit(e.ts(), e.worker(), e.reason() != null ? e.reason() : "unknown"));
+                case EXIT -> latest.add(new Exit(e.ts(), e.worker(), e.reason() != null ? e.reason() : "unknown"));
                 default -> {
                     // other events do not show on the timeline
                 }

@@ -1,5 +1,6 @@
 package io.gearworker.worker.runtime;
 
+import io.gearworker.worker.fleet.ControlFunction;
 import org.apache.camel.CamelContext;
 import org.apache.camel.NamedNode;
 import org.apache.camel.model.RouteDefinition;
@@ -9,7 +10,8 @@ import org.apache.camel.support.RoutePolicySupport;
 
 /**
  * Attaches one of the worker's restart policies to every job route (input {@code gearman:}), Java or YAML alike,
- * so one max-jobs budget spans all of them. Control routes ({@code gearman:_worker_…}) get none: control jobs don't count.
+ * so one max-jobs budget spans all of them. Control routes (input a {@link ControlFunction}) get none: control jobs
+ * don't count.
  */
 public final class GearmanRoutesPolicyFactory implements RoutePolicyFactory {
 
@@ -26,6 +28,7 @@ public final class GearmanRoutesPolicyFactory implements RoutePolicyFactory {
 
     static boolean isJobRoute(RouteDefinition route) {
         String uri = route.getInput() == null ? null : route.getInput().getEndpointUri();
-        return uri != null && uri.startsWith("gearman:") && !uri.startsWith("gearman:_worker_");
+        return uri != null && uri.startsWith("gearman:")
+               && !ControlFunction.isControl(uri.substring("gearman:".length()).replaceFirst("^//", ""));
     }
 }

@@ -2,6 +2,8 @@ package io.gearworker.worker.runtime;
 
 import java.util.concurrent.atomic.AtomicLong;
 
+import io.gearworker.worker.fleet.ControlFunction;
+
 import io.gearworker.camel.gearman.GearmanJob;
 import io.gearworker.camel.gearman.GearmanJobListener;
 
@@ -13,28 +15,25 @@ public final class JobCounter implements GearmanJobListener {
 
     private final AtomicLong done = new AtomicLong();
     private final AtomicLong handedBack = new AtomicLong();
-    private volatile boolean stopping;
     private final EventLog events;
+    private final WorkerMode mode;
 
-    JobCounter(EventLog events) {
+    JobCounter(EventLog events, WorkerMode mode) {
         this.events = events;
+        this.mode = mode;
     }
 
     long done() {
         return done.get();
     }
 
-    /** Jobs handed back while the worker was stopping: the shutdown timeout cut them off. */
+    /**
+     * Jobs handed back while the worker was stopping: the shutdown timeout cut them off. Before the stop, a hand-back
+     * is a lost connection (e.g. gearmand restarted): gearmand requeues the job, and it says nothing about how this
+     * process will end.
+     */
     long handedBack() {
         return handedBack.get();
-    }
-
-    /**
-     * From now on a job handed back is one the stop cut off. Before, a hand-back is a lost connection (e.g. gearmand
-     * restarted): gearmand requeues the job, and it says nothing about how this process will end.
-     */
-    void stopping() {
-        stopping = true;
     }
 
     @Override
@@ -70,7 +69,7 @@ public final class JobCounter implements GearmanJobListener {
         if (isControl(job)) {
             return;
         }
-        if (stopping) {
+        if (mode.stopping()) {
             handedBack.incrementAndGet();
         }
         events.jobHandedBack(ref(job), reason);
@@ -83,6 +82,6 @@ public final class JobCounter implements GearmanJobListener {
     }
 
     private static boolean isControl(GearmanJob job) {
-        return job.function().startsWith(WorkerControl.FUNCTION_PREFIX);
+        return ControlFunction.isControl(job.function());
     }
 }

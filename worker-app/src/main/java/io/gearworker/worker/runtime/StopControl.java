@@ -2,7 +2,6 @@ package io.gearworker.worker.runtime;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 
 import io.gearworker.camel.gearman.GearmanConsumer;
@@ -22,22 +21,24 @@ import org.slf4j.LoggerFactory;
  * drain changes nothing.
  * <p>
  * The control function ({@code _worker_<id>}) keeps answering while the jobs drain - {@code status} then says
- * {@code stopping} - and stops grabbing only once they are done. {@link #unlessStopping} keeps a {@code resume}
- * from reopening grabbing once a stop was requested.
+ * {@code stopping} - and stops grabbing only once they are done.
+ * The worker's {@link WorkerMode} says from the request on that it is stopping; a {@code resume} cannot reopen
+ * grabbing after that.
  */
 public final class StopControl {
 
     private static final Logger LOG = LoggerFactory.getLogger(StopControl.class);
     private static final long DRAIN_POLL_MILLIS = 10;
 
-    private final AtomicReference<String> reason = new AtomicReference<>();
+    private final WorkerMode mode;
     private final ReentrantLock starting = new ReentrantLock();
     private final MainSupport main;
     private final EventLog events;
     private final JobCounter jobs;
     private final Duration shutdownTimeout;
 
-    StopControl(MainSupport main, EventLog events, JobCounter jobs, Duration shutdownTimeout) {
+    StopControl(WorkerMode mode, MainSupport main, EventLog events, JobCounter jobs, Duration shutdownTimeout) {
+        this.mode = mode;
         this.main = main;
         this.events = events;
         this.jobs = jobs;
@@ -52,14 +53,13 @@ public final class StopControl {
     void request(String why) {
         starting.lock();
         try {
-            if (reason.compareAndSet(null, why)) {
-                jobs.stopping();
+            if (mode.stop(why)) {
                 LOG.info("Stopping ({}): no new jobs; {} job(s) done so far", why, jobs.done());
                 events.stopping(why, jobs.done());
                 Thread drain = new Thread(this::drainThenStop, "worker-drain");
                 drain.start();
             } else {
-                LOG.info("Already stopping ({}); ignoring {}", reason.get(), why);
+                LOG.info("Already stopping ({}); ignoring {}", mode.stopReason(), why);
             }
         } finally {
             starting.unlock();
@@ -73,7 +73,7 @@ public final class StopControl {
      */
     boolean beginStart() {
         starting.lock();
-        return reason.get() != null;
+        return mode.stopping();
     }
 
     /** Called once the routes started (or start-up failed), on the thread that called {@link #beginStart}. */
@@ -81,11 +81,6 @@ public final class StopControl {
         if (starting.isHeldByCurrentThread()) {
             starting.unlock();
         }
-    }
-
-    /** The reason of the first request, or {@code null} if none came. */
-    String reason() {
-        return reason.get();
     }
 
     private void drainThenStop() {
@@ -103,30 +98,11 @@ public final class StopControl {
         }
     }
 
-    /**
-     * Runs a change of grabbing ({@code quiet}, {@code resume}) unless a stop was requested, and tells whether it
-     * ran. A drain that starts meanwhile suspends the job consumers only after the change, so it always wins.
-     */
-    synchronized boolean unlessStopping(GrabbingChange change) throws Exception {
-        if (reason.get() != null) {
-            return false;
-        }
-        change.apply();
-        return true;
-    }
-
-    @FunctionalInterface
-    interface GrabbingChange {
-        void apply() throws Exception;
-    }
-
     private void drain(CamelContext context) throws Exception {
         long deadline = System.nanoTime() + shutdownTimeout.toNanos();
         // first the job routes; the control function answers on meanwhile (status says 'stopping')
         List<GearmanConsumer> jobConsumers = WorkerControl.jobConsumers(context);
-        synchronized (this) {
-            suspend(jobConsumers);
-        }
+        suspend(jobConsumers); // the mode says stopping already: no resume can undo this
         awaitNoneInFlight(jobConsumers, deadline);
         // then the control function too, its last answer (e.g. to 'terminate') sent: Camel's shutdown then finds
         // nothing in flight, where its own wait would re-check only a second later

@@ -1,19 +1,11 @@
 package io.gearworker.worker.runtime;
 
-import java.io.IOException;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
 import io.gearworker.camel.gearman.GearmanConsumer;
-import io.gearworker.camel.gearman.policy.MaxJobsRoutePolicy;
-import io.gearworker.camel.gearman.policy.MaxLifetimeRoutePolicy;
-import io.gearworker.camel.gearman.policy.RestartPolicySupport;
+import io.gearworker.worker.fleet.ControlFunction;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
@@ -32,36 +24,22 @@ import org.slf4j.LoggerFactory;
  */
 public final class WorkerControl implements Processor {
 
-    public static final String FUNCTION_PREFIX = "_worker_";
     static final List<String> COMMANDS = List.of("terminate", "status", "quiet", "resume");
 
     private static final Logger LOG = LoggerFactory.getLogger(WorkerControl.class);
-    private static final JsonFactory JSON = new JsonFactory();
 
     private final WorkerSettings settings;
     private final StopControl stop;
-    private final JobCounter jobs;
-    private final List<RestartPolicySupport> policies;
+    private final WorkerMode mode;
+    private final WorkerState state;
     private final byte[] secret;
-    private final Instant started = Instant.now();
-    private volatile boolean quiet;
 
-    WorkerControl(WorkerSettings settings, StopControl stop, JobCounter jobs, List<RestartPolicySupport> policies,
-                  String secret) {
+    WorkerControl(WorkerSettings settings, StopControl stop, WorkerMode mode, WorkerState state, String secret) {
         this.settings = settings;
         this.stop = stop;
-        this.jobs = jobs;
-        this.policies = policies;
+        this.mode = mode;
+        this.state = state;
         this.secret = secret == null || secret.isEmpty() ? null : secret.getBytes(StandardCharsets.UTF_8);
-    }
-
-    /** True after {@code quiet}, until {@code resume}. */
-    boolean isQuiet() {
-        return quiet;
-    }
-
-    public static String functionFor(String workerId) {
-        return FUNCTION_PREFIX + workerId;
     }
 
     @Override
@@ -107,13 +85,14 @@ public final class WorkerControl implements Processor {
             }
             case "resume" -> {
                 if (!setGrabbing(context, true)) {
-                    LOG.warn("Control command 'resume' refused: stopping ({})", stop.reason());
+                    LOG.warn("Control command 'resume' refused: stopping ({})", mode.stopReason());
                     throw new RefusedCommandException("control command 'resume' refused: worker "
-                                                      + settings.workerId() + " is stopping (" + stop.reason() + ")");
+                                                      + settings.workerId() + " is stopping (" + mode.stopReason()
+                                                      + ")");
                 }
                 yield "resumed " + settings.workerId();
             }
-            default -> status(context);
+            default -> state.status().toJson();
         };
     }
 
@@ -122,7 +101,7 @@ public final class WorkerControl implements Processor {
      * the worker is stopping (its drain has stopped grabbing for good) and then returns {@code false}.
      */
     private boolean setGrabbing(CamelContext context, boolean grab) throws Exception {
-        return stop.unlessStopping(() -> {
+        return mode.changeGrabbing(grab, () -> {
             for (GearmanConsumer consumer : jobConsumers(context)) {
                 if (grab) {
                     ServiceHelper.resumeService(consumer);
@@ -130,7 +109,6 @@ public final class WorkerControl implements Processor {
                     ServiceHelper.suspendService(consumer);
                 }
             }
-            quiet = !grab;
         });
     }
 
@@ -152,45 +130,7 @@ public final class WorkerControl implements Processor {
                 .map(Route::getConsumer)
                 .filter(GearmanConsumer.class::isInstance)
                 .map(GearmanConsumer.class::cast)
-                .filter(c -> !c.getEndpoint().getConfiguration().getFunctionName().startsWith(FUNCTION_PREFIX))
+                .filter(c -> !ControlFunction.isControl(c.getEndpoint().getConfiguration().getFunctionName()))
                 .toList();
-    }
-
-    private String status(CamelContext context) throws IOException {
-        List<GearmanConsumer> consumers = jobConsumers(context);
-        StringWriter out = new StringWriter();
-        try (JsonGenerator g = JSON.createGenerator(out)) {
-            g.writeStartObject();
-            g.writeStringField("id", settings.workerId());
-            g.writeNumberField("pid", ProcessHandle.current().pid());
-            g.writeStringField("state", stop.reason() != null ? "stopping" : quiet ? "quiet" : "running");
-            g.writeNumberField("uptime_s", Duration.between(started, Instant.now()).toSeconds());
-            g.writeNumberField("jobs_done", jobs.done());
-            g.writeNumberField("in_flight", consumers.stream().mapToInt(GearmanConsumer::getInFlightJobs).sum());
-            g.writeNumberField("slots", settings.concurrency());
-            g.writeStringField("servers", settings.servers());
-            g.writeArrayFieldStart("functions");
-            for (GearmanConsumer c : consumers) {
-                g.writeString(c.getEndpoint().getConfiguration().getFunctionName());
-            }
-            g.writeEndArray();
-            g.writeObjectFieldStart("limits");
-            for (RestartPolicySupport p : policies) {
-                if (p instanceof MaxJobsRoutePolicy maxJobs) {
-                    g.writeNumberField("max_jobs", maxJobs.getLimit());
-                    g.writeNumberField("jobs_left", maxJobs.getLimit() - maxJobs.getJobsTaken());
-                } else if (p instanceof MaxLifetimeRoutePolicy lifetime) {
-                    long left = lifetime.getLifetime().minus(Duration.between(started, Instant.now())).toSeconds();
-                    g.writeNumberField("max_lifetime_s", lifetime.getLifetime().toSeconds());
-                    g.writeNumberField("lifetime_left_s", Math.max(0, left));
-                }
-            }
-            if (settings.limits().maxMemory() != null) {
-                g.writeNumberField("max_memory_bytes", settings.limits().maxMemory());
-            }
-            g.writeEndObject();
-            g.writeEndObject();
-        }
-        return out.toString();
     }
 }

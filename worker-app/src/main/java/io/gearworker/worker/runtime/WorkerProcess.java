@@ -9,7 +9,7 @@ import java.util.stream.Collectors;
 
 import io.gearworker.camel.gearman.GearmanComponent;
 import io.gearworker.camel.gearman.policy.RestartPolicySupport;
-import io.gearworker.worker.http.WorkerHttpServer;
+import io.gearworker.worker.fleet.ControlFunction;
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.main.BaseMainSupport;
@@ -39,15 +39,19 @@ public final class WorkerProcess {
 
     private final WorkerSettings settings;
     private final EventLog events;
+    private final WorkerMode mode = new WorkerMode();
     private final JobCounter jobs;
     private final Main main = new Main();
     private final StopControl stop;
+    private final ObserverEndpoint.Starter observers;
 
-    public WorkerProcess(WorkerSettings settings) {
+    /** @param observers starts the endpoint that {@code --http-port} asks for */
+    public WorkerProcess(WorkerSettings settings, ObserverEndpoint.Starter observers) {
         this.settings = settings;
+        this.observers = observers;
         this.events = new EventLog(System.out, settings.workerId());
-        this.jobs = new JobCounter(events);
-        this.stop = new StopControl(main, events, jobs, settings.shutdownTimeout());
+        this.jobs = new JobCounter(events, mode);
+        this.stop = new StopControl(mode, main, events, jobs, settings.shutdownTimeout());
     }
 
     public int run() {
@@ -68,10 +72,11 @@ public final class WorkerProcess {
         // job routes: every top-level concrete RouteBuilder in the packages (camel-main's package scan skips
         // abstract classes); nested and anonymous classes ($ in the name) are helpers, never discovered
         main.configure().withBasePackageScan(settings.routesPackage()).withJavaRoutesExcludePattern("**/*$*");
-        WorkerControl control = new WorkerControl(settings, stop, jobs, policies, settings.controlSecret());
-        WorkerHttpServer http;
+        WorkerState state = new WorkerState(settings, main, mode, jobs, policies);
+        WorkerControl control = new WorkerControl(settings, stop, mode, state, settings.controlSecret());
+        ObserverEndpoint http;
         try {
-            http = startHttp(new WorkerState(settings, main, stop, control, policies), gearman);
+            http = startHttp(state, gearman);
         } catch (IOException e) {
             System.err.println("gearman-worker: bad configuration: --http-port " + settings.httpPort()
                                + " / --http-host " + settings.httpHost() + ": cannot listen: " + e.getMessage());
@@ -83,7 +88,7 @@ public final class WorkerProcess {
             public void configure() {
                 // its own consumer, so its own connection and slot: a control job never waits behind jobs; no error
                 // handler: WorkerControl logs a refusal itself, without the workload (it may hold the secret)
-                from("gearman:" + WorkerControl.functionFor(settings.workerId()) + "?concurrentConsumers=1")
+                from("gearman:" + new ControlFunction(settings.workerId()).name() + "?concurrentConsumers=1")
                         .routeId("control").errorHandler(noErrorHandler()).process(control);
             }
         });
@@ -110,12 +115,12 @@ public final class WorkerProcess {
             @Override
             public void afterStart(BaseMainSupport m) {
                 try {
-                    if (stop.reason() == null) {
+                    if (mode.stopReason() == null) {
                         events.ready(ProcessHandle.current().pid(), EventLog.localHost(), settings.servers(),
                                 functions(m.getCamelContext()), http == null ? null : http.address());
                     } else {
                         LOG.info("Worker {} was asked to stop ({}) while starting; not ready", settings.workerId(),
-                                stop.reason());
+                                mode.stopReason());
                     }
                 } finally {
                     stop.endStart();
@@ -152,12 +157,12 @@ public final class WorkerProcess {
         } else if (jobs.handedBack() > 0) {
             code = EXIT_HANDED_BACK;
             reason = "shutdown-timeout";
-        } else if (failed || stop.reason() == null) {
+        } else if (failed || mode.stopReason() == null) {
             code = EXIT_ERROR;
             reason = "error";
         } else {
             code = EXIT_OK;
-            reason = stop.reason();
+            reason = mode.stopReason();
         }
         events.exit(reason, jobs.done(), code);
         return code;
@@ -178,14 +183,14 @@ public final class WorkerProcess {
     }
 
     /** The HTTP endpoint (metrics, health) when {@code --http-port} is set, counting jobs from the start. */
-    private WorkerHttpServer startHttp(WorkerState state, GearmanComponent gearman) throws IOException {
+    private ObserverEndpoint startHttp(WorkerState state, GearmanComponent gearman) throws IOException {
         WorkerSettings s = state.settings();
         if (s.httpPort() == null) {
             return null;
         }
         // Camel's health checks (context, routes, and those components register) join the worker's own in /health
         main.configure().health().withEnabled(true).withRoutesEnabled(true).setConsumersEnabled(true);
-        WorkerHttpServer http = WorkerHttpServer.start(state, s.httpHost(), s.httpPort());
+        ObserverEndpoint http = observers.start(state, s.httpHost(), s.httpPort());
         gearman.addJobListener(http.jobListener());
         return http;
     }

@@ -9,12 +9,14 @@ import io.gearworker.camel.gearman.GearmanConsumer;
 import io.gearworker.camel.gearman.policy.MaxJobsRoutePolicy;
 import io.gearworker.camel.gearman.policy.MaxLifetimeRoutePolicy;
 import io.gearworker.camel.gearman.policy.RestartPolicySupport;
+import io.gearworker.worker.fleet.WorkerStatus;
 import org.apache.camel.CamelContext;
 import org.apache.camel.main.MainSupport;
 
 /**
- * What an observer (metrics, health probes) may read of a running worker: its state, its job consumers and the
- * limits left. Read-only: nothing here takes part in the stop path.
+ * What an observer (metrics, health probes, the control command {@code status}) may read of a running worker: its
+ * state, its job consumers and the limits left, each computed here only. Read-only: nothing here takes part in the
+ * stop path.
  */
 public final class WorkerState {
 
@@ -25,17 +27,17 @@ public final class WorkerState {
 
     private final WorkerSettings settings;
     private final MainSupport main;
-    private final StopControl stop;
-    private final WorkerControl control;
+    private final WorkerMode mode;
+    private final JobCounter jobs;
     private final List<RestartPolicySupport> policies;
     private final Instant started = Instant.now();
 
-    WorkerState(WorkerSettings settings, MainSupport main, StopControl stop, WorkerControl control,
+    WorkerState(WorkerSettings settings, MainSupport main, WorkerMode mode, JobCounter jobs,
                 List<RestartPolicySupport> policies) {
         this.settings = settings;
         this.main = main;
-        this.stop = stop;
-        this.control = control;
+        this.mode = mode;
+        this.jobs = jobs;
         this.policies = policies;
     }
 
@@ -45,12 +47,12 @@ public final class WorkerState {
 
     /** {@link #RUNNING}, {@link #QUIET} (after the control command {@code quiet}) or {@link #STOPPING}. */
     public String state() {
-        return stop.reason() != null ? STOPPING : control.isQuiet() ? QUIET : RUNNING;
+        return mode.state();
     }
 
     /** Why the worker is stopping, or {@code null}. */
     public String stopReason() {
-        return stop.reason();
+        return mode.stopReason();
     }
 
     /** The Camel context, or {@code null} while camel-main has not created it yet. */
@@ -83,5 +85,30 @@ public final class WorkerState {
             }
         }
         return OptionalLong.empty();
+    }
+
+    /** Everything above in one answer, as the control command {@code status} gives it. */
+    public WorkerStatus status() {
+        List<GearmanConsumer> consumers = jobConsumers();
+        Long maxJobs = null;
+        Long maxLifetime = null;
+        for (RestartPolicySupport p : policies) {
+            if (p instanceof MaxJobsRoutePolicy m) {
+                maxJobs = (long) m.getLimit();
+            } else if (p instanceof MaxLifetimeRoutePolicy l) {
+                maxLifetime = l.getLifetime().toSeconds();
+            }
+        }
+        WorkerStatus.Limits limits = new WorkerStatus.Limits(maxJobs, boxed(jobsLeft()), maxLifetime,
+                boxed(lifetimeLeftSeconds()), settings.limits().maxMemory());
+        return new WorkerStatus(settings.workerId(), ProcessHandle.current().pid(), state(),
+                Duration.between(started, Instant.now()).toSeconds(), jobs.done(),
+                consumers.stream().mapToInt(GearmanConsumer::getInFlightJobs).sum(), settings.concurrency(),
+                settings.servers(),
+                consumers.stream().map(c -> c.getEndpoint().getConfiguration().getFunctionName()).toList(), limits);
+    }
+
+    private static Long boxed(OptionalLong value) {
+        return value.isPresent() ? value.getAsLong() : null;
     }
 }

@@ -19,6 +19,7 @@ import java.util.concurrent.Future;
 import io.gearworker.camel.gearman.test.GearmandExtension;
 import io.gearworker.worker.DashboardProcess;
 import io.gearworker.worker.WorkerProcessHandle;
+import io.gearworker.worker.runtime.EventType;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -45,7 +46,7 @@ class HttpEndpointsUnderLoadIT {
     @BeforeAll
     static void start() {
         worker = WorkerProcessHandle.builder(GEARMAND.servers()).args("--http-port", "0").start();
-        workerUrl = URI.create("http://" + worker.awaitEvent("ready", LIMIT).field("http") + "/");
+        workerUrl = URI.create("http://" + worker.awaitEvent(EventType.READY, LIMIT).field("http") + "/");
         dashboard = DashboardProcess.start("--servers", GEARMAND.servers());
     }
 

@@ -26,6 +26,9 @@ import io.gearworker.worker.WorkerProcessHandle;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import static io.gearworker.worker.runtime.EventType.JOB_STARTED;
+import static io.gearworker.worker.runtime.EventType.READY;
+import static io.gearworker.worker.runtime.EventType.STOPPING;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -122,9 +125,9 @@ class WorkerHttpIT {
             try (GearmanClient client = Gearman.client(GEARMAND.address())) {
                 CompletableFuture<JobResult> job = client.submit(JobRequest.foreground("sleep",
                         "3000".getBytes(StandardCharsets.UTF_8)));
-                w.awaitEvent("job_started", LIMIT);
+                w.awaitEvent(JOB_STARTED, LIMIT);
                 w.signal("TERM");
-                w.awaitEvent("stopping", LIMIT);
+                w.awaitEvent(STOPPING, LIMIT);
 
                 Response draining = get(http, "/health/ready");
                 assertThat(job).as("still draining when asked").isNotDone();
@@ -165,21 +168,21 @@ class WorkerHttpIT {
                      .args("--http-port", Integer.toString(taken.getLocalPort())).start()) {
             assertThat(w.awaitExit(LIMIT)).as(w.diagnostics()).isEqualTo(2);
             assertThat(w.stderr()).contains("--http-port " + taken.getLocalPort());
-            assertThat(w.events("ready")).isEmpty();
+            assertThat(w.events(READY)).isEmpty();
         }
     }
 
     @Test
     void offByDefault() {
         try (WorkerProcessHandle w = WorkerProcessHandle.builder(GEARMAND.servers()).start()) {
-            WorkerEvent ready = w.awaitEvent("ready", LIMIT);
+            WorkerEvent ready = w.awaitEvent(READY, LIMIT);
             assertThat(ready.fields()).doesNotContainKey("http");
             assertThat(w.stderr()).doesNotContain("HTTP endpoint");
         }
     }
 
     private static String httpAddress(WorkerProcessHandle w) {
-        WorkerEvent ready = w.awaitEvent("ready", LIMIT);
+        WorkerEvent ready = w.awaitEvent(READY, LIMIT);
         Object http = ready.field("http");
         assertThat(http).as("the ready event names the bound address: " + ready).isInstanceOf(String.class);
         return (String) http;

@@ -5,12 +5,13 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.gearworker.worker.fleet.Wire;
 import io.gearworker.worker.http.HostCheck;
 import io.gearworker.worker.http.HttpServerLimits;
 import io.gearworker.worker.http.RequestExecutor;
@@ -45,6 +46,7 @@ public final class DashboardServer implements AutoCloseable {
     private final HostCheck hosts;
     private final FleetCollector collector;
     private final FleetActions actions;
+    private final QueueMetrics queueMetrics = new QueueMetrics(QueueMetrics.MAX_FUNCTIONS);
 
     private DashboardServer(HttpServer server, RequestExecutor executor, HostCheck hosts, FleetCollector collector,
                             FleetActions actions) {
@@ -128,32 +130,12 @@ public final class DashboardServer implements AutoCloseable {
     }
 
     /** The latest snapshot with the actions' state, as {@code GET /api/fleet} returns it. */
-    String fleetJson() {
-        FleetSnapshot s = collector.latest();
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("time", s.time().toString());
-        m.put("servers", s.servers().stream().map(server -> {
-            Map<String, Object> e = new LinkedHashMap<>();
-            e.put("server", server.server());
-            e.put("reachable", server.reachable());
-            e.put("error", server.error());
-            return e;
-        }).toList());
-        m.put("functions", s.functions().stream().map(f -> {
-            Map<String, Object> e = new LinkedHashMap<>();
-            e.put("function", f.function());
-            e.put("server", f.server());
-            e.put("queued", f.queued());
-            e.put("running", f.running());
-            e.put("workers", f.workers());
-            e.put("connections", f.connections());
-            e.put("no_worker", f.noWorker());
-            return e;
-        }).toList());
-        m.put("workers", s.workers());
-        m.put("events", s.events());
-        m.put("actions", actions.state());
-        return Json.write(m);
+    String fleetJson() throws IOException {
+        return Wire.json().writeValueAsString(FleetView.of(collector.latest(), actions.state()));
+    }
+
+    /** The answer to an action. */
+    private record ActionAnswer(boolean ok, String message) {
     }
 
     private void action(HttpExchange exchange) throws IOException {
@@ -176,37 +158,35 @@ public final class DashboardServer implements AutoCloseable {
             return;
         }
         byte[] body = exchange.getRequestBody().readNBytes(MAX_BODY + 1);
-        Map<?, ?> request;
+        JsonNode request;
         try {
-            if (body.length > MAX_BODY || !(Json.read(new String(body, StandardCharsets.UTF_8)) instanceof Map<?, ?> m)) {
+            request = body.length > MAX_BODY ? null : Wire.json().readTree(body);
+            if (request == null || !request.isObject()) {
                 throw new IOException("not a JSON object of at most " + MAX_BODY + " bytes");
             }
-            request = m;
         } catch (IOException e) {
             send(exchange, 400, "text/plain; charset=utf-8", "bad action request: " + e.getMessage());
             return;
         }
-        Object action = request.get("action");
-        Object worker = request.get("worker");
-        Object batch = request.get("batch");
-        if (!(action instanceof String) || worker != null && !(worker instanceof String)
-            || batch != null && !(batch instanceof Long)) {
+        JsonNode action = request.path("action");
+        JsonNode worker = request.path("worker");
+        JsonNode batch = request.path("batch");
+        if (!action.isTextual() || !(worker.isMissingNode() || worker.isNull() || worker.isTextual())
+            || !(batch.isMissingNode() || batch.isNull() || batch.canConvertToInt() && batch.isIntegralNumber())) {
             send(exchange, 400, "text/plain; charset=utf-8",
                     "an action is {\"action\": \"quiet|resume|terminate|rolling-restart\", \"worker\": \"ID\" "
                     + "(none = all), \"batch\": N (rolling restart)}");
             return;
         }
-        FleetActions.Outcome outcome = actions.run((String) action, (String) worker,
-                batch == null ? 1 : Math.toIntExact((Long) batch));
-        Map<String, Object> answer = new LinkedHashMap<>();
-        answer.put("ok", outcome.status() < 300);
-        answer.put("message", outcome.message());
-        send(exchange, outcome.status(), "application/json", Json.write(answer));
+        FleetActions.Outcome outcome = actions.run(action.asText(), worker.isTextual() ? worker.asText() : null,
+                batch.isIntegralNumber() ? batch.asInt() : 1);
+        send(exchange, outcome.status(), "application/json",
+                Wire.json().writeValueAsString(new ActionAnswer(outcome.status() < 300, outcome.message())));
     }
 
     private void metrics(HttpExchange exchange) throws IOException {
         if (allowed(exchange, "GET")) {
-            send(exchange, 200, QueueMetrics.CONTENT_TYPE, QueueMetrics.text(collector.latest()));
+            send(exchange, 200, QueueMetrics.CONTENT_TYPE, queueMetrics.text(collector.latest()));
         }
     }
 

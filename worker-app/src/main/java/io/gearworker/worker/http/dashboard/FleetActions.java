@@ -1,8 +1,9 @@
 package io.gearworker.worker.http.dashboard;
 
-import io.gearworker.worker.cli.ControlClient;
-import io.gearworker.worker.cli.RollingRestart;
-import io.gearworker.worker.cli.WorkersCommand;
+import io.gearworker.worker.fleet.ControlClient;
+import io.gearworker.worker.fleet.Fleet;
+import io.gearworker.worker.fleet.RollingRestart;
+import io.gearworker.worker.fleet.Worker;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -13,24 +14,15 @@ import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Deque;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
-import io.gearworker.camel.gearman.protocol.AdminClient;
-import io.gearworker.camel.gearman.protocol.ServerAddress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import reactor.core.publisher.Flux;
-import reactor.core.publisher.Mono;
 
 /**
  * The dashboard's actions: {@code quiet}, {@code resume}, {@code terminate} for one worker or all, and a rolling
@@ -48,14 +40,21 @@ public final class FleetActions implements AutoCloseable {
     record Outcome(int status, String message) {
     }
 
+    /** What the page shows of the actions: whether they are on, need the secret, a rolling restart runs; the log. */
+    record State(boolean enabled, boolean secretRequired, boolean rollingRestartRunning, List<LogLine> log) {
+    }
+
+    /** One line of the actions' log, newest first. */
+    record LogLine(String ts, String text) {
+    }
+
     private final boolean enabled;
     private final byte[] secret;
-    private final List<ServerAddress> servers;
-    private final AdminClient admin;
+    private final Fleet fleet;
     private final ControlClient control;
     private final FleetCollector collector;
     private final Duration rollingWait;
-    private final Deque<Map<String, Object>> log = new ArrayDeque<>();
+    private final Deque<LogLine> log = new ArrayDeque<>();
     private final AtomicBoolean rolling = new AtomicBoolean();
     private final ExecutorService background = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "dashboard-rolling-restart");
@@ -68,12 +67,11 @@ public final class FleetActions implements AutoCloseable {
      * @param secret      the workers' control secret, which a request must also present; {@code null} for none
      * @param rollingWait how long each batch of a rolling restart may take to come back
      */
-    public FleetActions(boolean enabled, String secret, List<ServerAddress> servers, AdminClient admin,
-                        ControlClient control, FleetCollector collector, Duration rollingWait) {
+    public FleetActions(boolean enabled, String secret, Fleet fleet, ControlClient control, FleetCollector collector,
+                        Duration rollingWait) {
         this.enabled = enabled;
         this.secret = secret == null || secret.isEmpty() ? null : secret.getBytes(StandardCharsets.UTF_8);
-        this.servers = List.copyOf(servers);
-        this.admin = admin;
+        this.fleet = fleet;
         this.control = control;
         this.collector = collector;
         this.rollingWait = rollingWait;
@@ -93,16 +91,10 @@ public final class FleetActions implements AutoCloseable {
                || presented != null && MessageDigest.isEqual(secret, presented.getBytes(StandardCharsets.UTF_8));
     }
 
-    /** The state the page shows: whether actions are on, need the secret, a rolling restart runs; the log. */
-    Map<String, Object> state() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("enabled", enabled);
-        m.put("secret_required", secret != null);
-        m.put("rolling_restart_running", rolling.get());
+    State state() {
         synchronized (log) {
-            m.put("log", new ArrayList<>(log));
+            return new State(enabled, secret != null, rolling.get(), List.copyOf(log));
         }
-        return m;
     }
 
     /**
@@ -113,40 +105,24 @@ public final class FleetActions implements AutoCloseable {
         if (!ACTIONS.contains(action)) {
             return new Outcome(400, "unknown action '" + action + "'; known: " + String.join(", ", ACTIONS));
         }
-        Map<String, WorkersCommand.Worker> fleet;
+        Fleet.Selection selection;
         try {
-            fleet = WorkersCommand.list(admin, servers);
+            selection = fleet.select(worker == null ? null : List.of(worker));
         } catch (IOException e) {
             return new Outcome(502, "cannot list the workers: " + e.getMessage());
         }
-        List<WorkersCommand.Worker> targets = new ArrayList<>();
-        if (worker == null) {
-            fleet.values().stream().filter(WorkersCommand.Worker::hasControlFunction).forEach(targets::add);
-        } else {
-            WorkersCommand.Worker w = fleet.get(worker);
-            if (w == null || !w.hasControlFunction()) {
-                return new Outcome(404, "no worker '" + worker + "' with a control function on " + servers);
-            }
-            targets.add(w);
+        if (!selection.missing().isEmpty()) {
+            return new Outcome(404, "no worker '" + worker + "' with a control function on " + fleet.servers());
         }
+        List<Worker> targets = selection.found();
         if (action.equals("rolling-restart")) {
             return worker != null ? new Outcome(400, "a rolling restart is for all workers; give no worker")
                                   : rollingRestart(targets, batch);
         }
-        Set<String> failed = ConcurrentHashMap.newKeySet();
-        List<String> answers = new ArrayList<>();
-        Flux.fromIterable(targets)
-                .flatMap(w -> control.send(w, action)
-                        .doOnNext(answer -> {
-                            synchronized (answers) {
-                                answers.add(answer);
-                            }
-                        })
-                        .onErrorResume(e -> {
-                            failed.add(w.id() + " (" + e.getMessage() + ")");
-                            return Mono.empty();
-                        }))
-                .blockLast();
+        List<String> failed = control.broadcast(targets, action).stream()
+                .filter(r -> !r.ok())
+                .map(r -> r.worker().id() + " (" + r.error().getMessage() + ")")
+                .toList();
         collector.refresh(); // the page's next poll shows the effect
         String who = worker != null ? worker : "all " + targets.size() + " workers";
         String message = action + " " + who + (failed.isEmpty() ? ": done" : ": failed for " + String.join(", ",
@@ -155,12 +131,12 @@ public final class FleetActions implements AutoCloseable {
         return new Outcome(failed.isEmpty() ? 200 : 502, message);
     }
 
-    private Outcome rollingRestart(List<WorkersCommand.Worker> targets, int batch) {
+    private Outcome rollingRestart(List<Worker> targets, int batch) {
         if (batch < 1) {
             return new Outcome(400, "batch must be at least 1, was " + batch);
         }
         if (targets.isEmpty()) {
-            return new Outcome(404, "no worker with a control function on " + servers);
+            return new Outcome(404, "no worker with a control function on " + fleet.servers());
         }
         if (!rolling.compareAndSet(false, true)) {
             return new Outcome(409, "a rolling restart is already running");
@@ -169,7 +145,7 @@ public final class FleetActions implements AutoCloseable {
         record(message + ": started");
         background.execute(() -> {
             try (PrintStream lines = new PrintStream(new LineSplitter(this::record), true, StandardCharsets.UTF_8)) {
-                RollingRestart.Result r = new RollingRestart(admin, servers, control, batch, rollingWait, lines, lines)
+                RollingRestart.Result r = new RollingRestart(fleet, control, batch, rollingWait, lines, lines)
                         .run(targets);
                 record("rolling restart " + (r.allBack() ? "done: every worker is back" : "stopped"));
             } catch (IOException | RuntimeException e) {
@@ -185,11 +161,8 @@ public final class FleetActions implements AutoCloseable {
 
     private void record(String line) {
         LOG.info("Action: {}", line);
-        Map<String, Object> entry = new LinkedHashMap<>();
-        entry.put("ts", Instant.now().toString());
-        entry.put("text", line);
         synchronized (log) {
-            log.addFirst(entry);
+            log.addFirst(new LogLine(Instant.now().toString(), line));
             while (log.size() > LOG_LINES) {
                 log.removeLast();
             }

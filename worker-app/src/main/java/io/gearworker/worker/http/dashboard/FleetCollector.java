@@ -1,11 +1,13 @@
 package io.gearworker.worker.http.dashboard;
 
-import io.gearworker.worker.cli.ControlClient;
-import io.gearworker.worker.cli.WorkersCommand;
+import io.gearworker.worker.fleet.ControlClient;
+import io.gearworker.worker.fleet.ControlFunction;
+import io.gearworker.worker.fleet.Fleet;
+import io.gearworker.worker.fleet.Worker;
+import io.gearworker.worker.fleet.WorkerStatus;
 import io.gearworker.worker.report.EventLogTail;
 import io.gearworker.worker.report.EventReport;
 import io.gearworker.worker.report.JobTimeline;
-import io.gearworker.worker.runtime.WorkerControl;
 
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -19,13 +21,9 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
-import java.util.concurrent.ConcurrentHashMap;
 
 import io.gearworker.camel.gearman.protocol.AdminClient;
 import io.gearworker.camel.gearman.protocol.ServerAddress;
-import reactor.core.publisher.Flux;
-import reactor.core.publisher.Mono;
 
 /**
  * Looks at the fleet: gearmand's admin {@code status} and {@code workers} on every server, each worker's control
@@ -37,14 +35,11 @@ public final class FleetCollector {
     public static final Duration THROUGHPUT_WINDOW = Duration.ofMinutes(5);
     static final Duration THROUGHPUT_BUCKET = Duration.ofSeconds(10);
     private static final int RECENT_EXITS = 10;
-    private static final Set<String> FROM_GEARMAND = Set.of("id", "servers", "functions");
 
-    private final List<ServerAddress> servers;
-    private final AdminClient admin;
+    private final Fleet fleet;
     private final ControlClient control;
     private final List<Path> logs;
     private final EventLogTail tail;
-    private final Duration statusTimeout;
     private final Duration logWindow;
     private volatile FleetSnapshot latest;
 
@@ -52,17 +47,14 @@ public final class FleetCollector {
      * @param logs          event logs to follow; empty for none
      * @param logWindow     how far back the event figures look: older events are forgotten, so memory stays
      *                      bounded by the events of this window
-     * @param statusTimeout how long a refresh waits for the workers' {@code status} answers
+     * @param control       asks the workers' {@code status}; its timeout is how long a refresh waits for them
      */
-    public FleetCollector(List<ServerAddress> servers, AdminClient admin, ControlClient control, List<Path> logs,
-                          Duration logWindow, Duration statusTimeout) {
-        this.servers = List.copyOf(servers);
-        this.admin = admin;
+    public FleetCollector(Fleet fleet, ControlClient control, List<Path> logs, Duration logWindow) {
+        this.fleet = fleet;
         this.control = control;
         this.logs = List.copyOf(logs);
         this.tail = logs.isEmpty() ? null : new EventLogTail(logs);
         this.logWindow = logWindow;
-        this.statusTimeout = statusTimeout;
     }
 
     /** The latest snapshot; the first call looks at the fleet. */
@@ -76,26 +68,21 @@ public final class FleetCollector {
         Instant now = Instant.now();
         List<FleetSnapshot.Server> serverStates = new ArrayList<>();
         List<FleetSnapshot.FunctionQueue> functions = new ArrayList<>();
-        Map<String, Seen> seen = new LinkedHashMap<>();
-        for (ServerAddress server : servers) {
+        Map<String, Worker> seen = new LinkedHashMap<>();
+        AdminClient admin = fleet.admin();
+        for (ServerAddress server : fleet.servers()) {
             try {
                 List<AdminClient.WorkerLine> lines = admin.workers(server);
                 Map<String, Set<String>> workersOf = new LinkedHashMap<>();
                 for (AdminClient.WorkerLine line : lines) {
-                    boolean anonymous = "-".equals(line.clientId());
                     for (String f : line.functions()) {
                         workersOf.computeIfAbsent(f, k -> new LinkedHashSet<>())
-                                .add(anonymous ? "-#" + line.fd() : line.clientId());
-                    }
-                    if (!anonymous && !line.functions().isEmpty()) {
-                        Seen w = seen.computeIfAbsent(line.clientId(), Seen::new);
-                        w.servers.add(server.toString());
-                        w.hosts.add(line.ip());
-                        w.functions.addAll(line.functions());
+                                .add(Fleet.isAnonymous(line) ? "-#" + line.fd() : line.clientId());
                     }
                 }
+                Fleet.add(seen, server, lines);
                 for (AdminClient.FunctionStatus s : admin.status(server)) {
-                    if (!s.function().startsWith(WorkerControl.FUNCTION_PREFIX)) {
+                    if (!ControlFunction.isControl(s.function())) {
                         functions.add(new FleetSnapshot.FunctionQueue(s.function(), server.toString(),
                                 Math.max(0, s.total() - s.running()), s.running(),
                                 workersOf.getOrDefault(s.function(), Set.of()).size(), s.availableWorkers()));
@@ -106,77 +93,38 @@ public final class FleetCollector {
                 serverStates.add(new FleetSnapshot.Server(server.toString(), false, e.getMessage()));
             }
         }
-        Map<String, String> statuses = statuses(seen.values());
-        List<Map<String, Object>> workers = new ArrayList<>();
-        for (Seen w : seen.values()) {
-            workers.add(worker(w, statuses.get(w.id)));
+        Map<String, ControlClient.Reply> statuses = new LinkedHashMap<>();
+        List<Worker> controllable = seen.values().stream().filter(Worker::hasControlFunction).toList();
+        control.broadcast(controllable, "status").forEach(r -> statuses.put(r.worker().id(), r));
+        List<WorkerView> workers = new ArrayList<>();
+        for (Worker w : seen.values()) {
+            workers.add(worker(w, statuses.get(w.id())));
         }
         FleetSnapshot snapshot = new FleetSnapshot(now, serverStates, functions, workers, events());
         latest = snapshot;
         return snapshot;
     }
 
-    /** The workers' answers to {@code status} by id; an answer starting with {@code !} is the error instead. */
-    private Map<String, String> statuses(Iterable<Seen> workers) {
-        Map<String, String> answers = new ConcurrentHashMap<>();
-        try {
-            Flux.fromIterable(workers)
-                    .filter(Seen::hasControlFunction)
-                    .flatMap(w -> control.send(w.asWorker(), "status")
-                            .timeout(statusTimeout)
-                            .doOnNext(answer -> answers.put(w.id, answer))
-                            .onErrorResume(e -> {
-                                answers.put(w.id, "!" + e.getMessage());
-                                return Mono.empty();
-                            }))
-                    .then()
-                    .block(statusTimeout.plusSeconds(1));
-        } catch (RuntimeException e) {
-            // the answers so far are kept; the others show as "no answer to status"
-        }
-        return answers;
-    }
-
-    private static Map<String, Object> worker(Seen w, String status) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("id", w.id);
-        m.put("host", String.join(",", w.hosts));
-        m.put("pid", null);
-        m.put("state", "unknown");
-        m.put("servers", List.copyOf(w.servers));
-        m.put("functions", w.functions.stream().filter(f -> !f.startsWith(WorkerControl.FUNCTION_PREFIX)).toList());
-        m.put("control", w.hasControlFunction());
-        String error = null;
+    private static WorkerView worker(Worker w, ControlClient.Reply status) {
+        String host = String.join(",", w.hosts());
+        List<String> servers = List.copyOf(w.servers());
+        List<String> functions = List.copyOf(w.jobFunctions());
+        String error;
         if (!w.hasControlFunction()) {
             error = "no control function";
         } else if (status == null) {
             error = "no answer to status";
-        } else if (status.startsWith("!")) {
-            error = "status failed: " + status.substring(1);
+        } else if (!status.ok()) {
+            error = "status failed: " + status.error().getMessage();
         } else {
             try {
-                if (!status.startsWith("{")) {
-                    throw new IOException("not a JSON object");
-                }
-                if (Json.read(status) instanceof Map<?, ?> fields) {
-                    fields.forEach((k, v) -> {
-                        String key = String.valueOf(k);
-                        if (!FROM_GEARMAND.contains(key)) {
-                            m.put(key, v);
-                        } else if (key.equals("servers")) {
-                            m.put("configured_servers", v);
-                        }
-                    });
-                } else {
-                    error = "status is not a JSON object";
-                }
+                return WorkerView.withStatus(w.id(), host, servers, functions, WorkerStatus.parse(status.answer()));
             } catch (IOException e) {
                 // e.g. the seed's PHP workers, whose control function answers every command with "ok"
-                error = "answers 'status' with '" + abbreviate(status) + "', not a status";
+                error = "answers 'status' with '" + abbreviate(status.answer()) + "', not a status";
             }
         }
-        m.put("status_error", error);
-        return m;
+        return WorkerView.withoutStatus(w.id(), host, servers, functions, w.hasControlFunction(), error);
     }
 
     private static String abbreviate(String text) {
@@ -184,7 +132,7 @@ public final class FleetCollector {
         return line.length() <= 40 ? line : line.substring(0, 40) + "…";
     }
 
-    private Map<String, Object> events() {
+    private EventFigures events() {
         if (tail == null) {
             return null;
         }
@@ -193,59 +141,18 @@ public final class FleetCollector {
         tail.forgetBefore(now.minus(logWindow));
         EventReport.Summary s = EventReport.summarize(tail.events(), tail.garbledLines(), now);
         JobTimeline.Timeline t = JobTimeline.of(tail, now, THROUGHPUT_WINDOW, THROUGHPUT_BUCKET, RECENT_EXITS);
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("logs", logs.stream().map(Path::toString).toList());
-        m.put("window_s", logWindow.toSeconds());
-        m.put("started", s.started());
-        m.put("ended", s.ended());
-        m.put("failed", s.failed());
-        m.put("in_flight", s.inFlight());
-        m.put("handed_back", s.handedBack());
-        m.put("run_twice", s.runTwice());
-        m.put("lost", s.lost());
-        m.put("job_load", BigDecimal.valueOf(s.jobLoad()).setScale(2, RoundingMode.HALF_UP).doubleValue());
-        m.put("worker_exits", s.workerExits());
-        m.put("workers_running", s.workersRunning());
-        m.put("exits_by_reason", new LinkedHashMap<>(s.exitReasons()));
-        m.put("garbled_lines", s.garbledLines());
         List<Double> rates = new ArrayList<>();
         double seconds = t.bucket().toMillis() / 1000.0;
         for (long n : t.finished()) {
             rates.add(Math.round(n / seconds * 10) / 10.0);
         }
-        Map<String, Object> throughput = new LinkedHashMap<>();
-        throughput.put("bucket_s", t.bucket().toSeconds());
-        throughput.put("jobs_per_s", rates);
-        m.put("throughput", throughput);
-        List<Map<String, Object>> exits = new ArrayList<>();
-        for (JobTimeline.Exit e : t.recentExits()) {
-            Map<String, Object> exit = new LinkedHashMap<>();
-            exit.put("ts", e.ts().toString());
-            exit.put("worker", e.worker());
-            exit.put("reason", e.reason());
-            exits.add(exit);
-        }
-        m.put("recent_exits", exits);
-        return m;
-    }
-
-    /** A worker as gearmand's {@code workers} lists it, over all servers. */
-    private static final class Seen {
-        final String id;
-        final Set<String> servers = new LinkedHashSet<>();
-        final Set<String> hosts = new TreeSet<>();
-        final Set<String> functions = new TreeSet<>();
-
-        Seen(String id) {
-            this.id = id;
-        }
-
-        boolean hasControlFunction() {
-            return functions.contains(WorkerControl.functionFor(id));
-        }
-
-        WorkersCommand.Worker asWorker() {
-            return new WorkersCommand.Worker(id, servers, functions, Set.of());
-        }
+        List<EventFigures.Exit> exits = t.recentExits().stream()
+                .map(e -> new EventFigures.Exit(e.ts().toString(), e.worker(), e.reason()))
+                .toList();
+        return new EventFigures(logs.stream().map(Path::toString).toList(), logWindow.toSeconds(), s.started(),
+                s.ended(), s.failed(), s.inFlight(), s.handedBack(), s.runTwice(), s.lost(),
+                BigDecimal.valueOf(s.jobLoad()).setScale(2, RoundingMode.HALF_UP).doubleValue(), s.workerExits(),
+                s.workersRunning(), new LinkedHashMap<>(s.exitReasons()), s.garbledLines(),
+                new EventFigures.Throughput(t.bucket().toSeconds(), rates), exits);
     }
 }

@@ -2,15 +2,15 @@ package io.gearworker.worker.http.dashboard;
 
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
 
 /**
  * What the fleet looked like at one refresh: the gearmand servers, each function per server, each worker, and what
- * the event logs say (or {@code null} without logs). Workers and events are JSON-ready maps (see README,
- * "Fleet dashboard", for their fields).
+ * the event logs say (or {@code null} without logs).
  */
-record FleetSnapshot(Instant time, List<Server> servers, List<FunctionQueue> functions,
-                     List<Map<String, Object>> workers, Map<String, Object> events) {
+record FleetSnapshot(Instant time, List<Server> servers, List<FunctionQueue> functions, List<WorkerView> workers,
+                     EventFigures events) {
 
     /** A gearmand server and whether its admin commands answered. */
     record Server(String server, boolean reachable, String error) {
@@ -24,6 +24,7 @@ record FleetSnapshot(Instant time, List<Server> servers, List<FunctionQueue> fun
     record FunctionQueue(String function, String server, int queued, int running, int workers, int connections) {
 
         /** Jobs wait and no worker is there to take them. */
+        @JsonProperty
         boolean noWorker() {
             return queued > 0 && connections == 0;
         }

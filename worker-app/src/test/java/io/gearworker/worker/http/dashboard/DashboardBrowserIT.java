@@ -29,6 +29,8 @@ import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
+import static io.gearworker.worker.runtime.EventType.JOB_STARTED;
+import static io.gearworker.worker.runtime.EventType.READY;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -59,7 +61,7 @@ class DashboardBrowserIT {
                         .workerId(WorkerProcessHandle.uniqueWorkerId(name))
                         .env("GEARMAN_CONTROL_SECRET", SECRET).start());
             }
-            workers.forEach(w -> w.awaitEvent("ready", LIMIT));
+            workers.forEach(w -> w.awaitEvent(READY, LIMIT));
             List<String> args = new ArrayList<>(List.of("--servers", GEARMAND.servers(), "--control-secret", SECRET,
                     "--allow-actions", "--log"));
             workers.forEach(w -> args.add(w.eventLog().toString()));
@@ -84,7 +86,7 @@ class DashboardBrowserIT {
                             .orTimeout(LIMIT.toMillis(), TimeUnit.MILLISECONDS).join();
                 }
                 for (WorkerProcessHandle w : workers) {
-                    w.awaitEvent("job_started", LIMIT);
+                    w.awaitEvent(JOB_STARTED, LIMIT);
                 }
                 for (int i = 0; i < 4; i++) {
                     client.submit(JobRequest.background("sleep", "10".getBytes(StandardCharsets.UTF_8)))
@@ -126,7 +128,7 @@ class DashboardBrowserIT {
     void fleetWideQuietAsksFirstAndDoesNothingWhenCancelled() throws Exception {
         try (WorkerProcessHandle worker = WorkerProcessHandle.builder(GEARMAND.servers())
                 .workerId(WorkerProcessHandle.uniqueWorkerId("page-all")).start()) {
-            worker.awaitEvent("ready", LIMIT);
+            worker.awaitEvent(READY, LIMIT);
             try (DashboardProcess dashboard = DashboardProcess.start("--servers", GEARMAND.servers(),
                     "--allow-actions");
                  Browser browser = new Browser(profile)) {

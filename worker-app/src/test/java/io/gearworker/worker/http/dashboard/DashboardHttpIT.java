@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import io.gearworker.camel.gearman.protocol.GearmanClient;
 import io.gearworker.camel.gearman.protocol.JobRequest;
 import io.gearworker.camel.gearman.test.ExternalProcess;
@@ -20,11 +21,14 @@ import io.gearworker.camel.gearman.test.Gearman;
 import io.gearworker.camel.gearman.test.GearmandExtension;
 import io.gearworker.worker.DashboardProcess;
 import io.gearworker.worker.WorkerProcessHandle;
+import io.gearworker.worker.fleet.Wire;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import static io.gearworker.worker.runtime.EventType.JOB_STARTED;
+import static io.gearworker.worker.runtime.EventType.READY;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
@@ -39,7 +43,7 @@ class DashboardHttpIT {
 
     /** The job functions a worker named in its ready event, sorted as the dashboard lists them. */
     private static List<String> readyFunctions(WorkerProcessHandle worker) {
-        String functions = (String) worker.awaitEvent("ready", LIMIT).field("functions");
+        String functions = (String) worker.awaitEvent(READY, LIMIT).field("functions");
         return Arrays.stream(functions.split(",")).sorted().toList();
     }
 
@@ -64,8 +68,8 @@ class DashboardHttpIT {
         phpId = WorkerProcessHandle.uniqueWorkerId("dash-php");
         php = ExternalProcess.start("php", Path.of("..", "setup", "bench", "php-worker.php").toString(), "--servers",
                 GEARMAND.servers(), "--worker-id", phpId);
-        a.awaitEvent("ready", LIMIT);
-        b.awaitEvent("ready", LIMIT);
+        a.awaitEvent(READY, LIMIT);
+        b.awaitEvent(READY, LIMIT);
         await().atMost(LIMIT).until(() -> Gearman.workersOf(GEARMAND.address(), "reverse").contains(phpId));
     }
 
@@ -160,20 +164,20 @@ class DashboardHttpIT {
             }
             await().atMost(LIMIT).pollInterval(Duration.ofMillis(200))
                     .until(() -> get(dashboard.url("metrics")).body().contains(
-                            "gearman_queue_jobs{function=\"" + nobody + "\",state=\"queued\"} 3\n"));
+                            "gearman_queue_jobs{function=\"" + nobody + "\",state=\"queued\"} 3.0\n"));
 
             HttpResponse<String> metrics = get(dashboard.url("metrics"));
             assertThat(metrics.statusCode()).isEqualTo(200);
             assertThat(metrics.headers().firstValue("Content-Type")).hasValue(QueueMetrics.CONTENT_TYPE);
             assertThat(metrics.body()).contains(
                     "# TYPE gearman_queue_jobs gauge\n",
-                    "gearman_queue_jobs{function=\"" + nobody + "\",state=\"running\"} 0\n",
-                    "gearman_queue_workers{function=\"" + nobody + "\"} 0\n",
-                    "gearman_queue_workers{function=\"reverse\"} 3\n",
-                    "gearman_queue_jobs{function=\"reverse\",state=\"queued\"} 0\n",
-                    "gearman_queue_server_up{server=\"" + GEARMAND.servers() + "\"} 1\n");
+                    "gearman_queue_jobs{function=\"" + nobody + "\",state=\"running\"} 0.0\n",
+                    "gearman_queue_workers{function=\"" + nobody + "\"} 0.0\n",
+                    "gearman_queue_workers{function=\"reverse\"} 3.0\n",
+                    "gearman_queue_jobs{function=\"reverse\",state=\"queued\"} 0.0\n",
+                    "gearman_queue_server_up{server=\"" + GEARMAND.servers() + "\"} 1.0\n");
             assertThat(metrics.body()).doesNotContain("_worker_")
-                    .contains("gearman_queue_server_up{server=\"" + unreachable + "\"} 0\n");
+                    .contains("gearman_queue_server_up{server=\"" + unreachable + "\"} 0.0\n");
             Map<String, Object> down = map(list(fleet(dashboard).get("servers")).get(1));
             assertThat(down).containsEntry("server", unreachable).containsEntry("reachable", false);
             assertThat((String) down.get("error")).contains("cannot reach gearmand " + unreachable);
@@ -213,7 +217,7 @@ class DashboardHttpIT {
 
             HttpResponse<String> quiet = post(on.url("api/actions"), "application/json", SECRET, quietA);
             assertThat(quiet.statusCode()).as(quiet.body()).isEqualTo(200);
-            assertThat(Json.read(quiet.body())).isEqualTo(Map.of("ok", true, "message",
+            assertThat(json(quiet.body())).isEqualTo(Map.of("ok", true, "message",
                     "quiet " + a.workerId() + ": done"));
             assertThat(controlStatus(a)).contains("\"state\":\"quiet\"");
             assertThat(worker(fleet(on), a.workerId())).as("refreshed at once").containsEntry("state", "quiet");
@@ -236,7 +240,7 @@ class DashboardHttpIT {
     }
 
     private static long jobsStartedByOurWorkers() {
-        return a.events("job_started").size() + b.events("job_started").size();
+        return a.events(JOB_STARTED).size() + b.events(JOB_STARTED).size();
     }
 
     private static String controlStatus(WorkerProcessHandle w) {
@@ -247,7 +251,7 @@ class DashboardHttpIT {
         HttpResponse<String> r = get(dashboard.url("api/fleet"));
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         assertThat(r.headers().firstValue("Content-Type")).hasValue("application/json");
-        return map(Json.read(r.body()));
+        return map(json(r.body()));
     }
 
     private static List<Object> workers(Map<String, Object> fleet) {
@@ -266,6 +270,11 @@ class DashboardHttpIT {
     private static Map<String, Object> function(Map<String, Object> fleet, String name) {
         return list(fleet.get("functions")).stream().map(DashboardHttpIT::map)
                 .filter(f -> name.equals(f.get("function"))).findFirst().orElseThrow(() -> new AssertionError("no function " + name + " in " + fleet));
+    }
+
+    /** JSON as plain values, whole numbers as Long. */
+    private static Object json(String text) throws IOException {
+        return Wire.json().reader().with(DeserializationFeature.USE_LONG_FOR_INTS).readValue(text, Object.class);
     }
 
     @SuppressWarnings("unchecked")

@@ -1,6 +1,7 @@
 package io.gearworker.worker.http.dashboard;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
@@ -9,33 +10,57 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class QueueMetricsTest {
 
+    private static final List<FleetSnapshot.Server> SERVERS = List.of(new FleetSnapshot.Server("h1:4730", true, null),
+            new FleetSnapshot.Server("h2:4730", false, "cannot reach"));
+
     @Test
     void sumsEachFunctionOverTheServersInPrometheusTextFormat() {
-        FleetSnapshot snapshot = new FleetSnapshot(Instant.now(),
-                List.of(new FleetSnapshot.Server("h1:4730", true, null),
-                        new FleetSnapshot.Server("h2:4730", false, "cannot reach")),
-                List.of(new FleetSnapshot.FunctionQueue("sleep", "h1:4730", 5, 2, 2, 4),
-                        new FleetSnapshot.FunctionQueue("sleep", "h2:4730", 1, 0, 1, 1),
-                        new FleetSnapshot.FunctionQueue("re\"v\\n", "h1:4730", 0, 0, 0, 0)),
-                List.of(), null);
+        String text = new QueueMetrics(10).text(snapshot(
+                new FleetSnapshot.FunctionQueue("sleep", "h1:4730", 5, 2, 2, 4),
+                new FleetSnapshot.FunctionQueue("sleep", "h2:4730", 1, 0, 1, 1),
+                new FleetSnapshot.FunctionQueue("re\"v\\n", "h1:4730", 0, 0, 0, 0)));
 
-        assertThat(QueueMetrics.text(snapshot)).isEqualTo("""
-                # HELP gearman_queue_jobs Jobs gearmand holds for the function, over all servers: queued (waiting \
-                for a worker) or running.
-                # TYPE gearman_queue_jobs gauge
-                gearman_queue_jobs{function="re\\"v\\\\n",state="queued"} 0
-                gearman_queue_jobs{function="re\\"v\\\\n",state="running"} 0
-                gearman_queue_jobs{function="sleep",state="queued"} 6
-                gearman_queue_jobs{function="sleep",state="running"} 2
-                # HELP gearman_queue_workers Workers registered for the function, over all servers.
-                # TYPE gearman_queue_workers gauge
-                gearman_queue_workers{function="re\\"v\\\\n"} 0
-                gearman_queue_workers{function="sleep"} 3
-                # HELP gearman_queue_server_up 1 when the server answered the admin commands, else 0.
-                # TYPE gearman_queue_server_up gauge
-                gearman_queue_server_up{server="h1:4730"} 1
-                gearman_queue_server_up{server="h2:4730"} 0
-                """);
+        assertThat(text).contains(
+                "# TYPE gearman_queue_jobs gauge\n",
+                "gearman_queue_jobs{function=\"sleep\",state=\"queued\"} 6",
+                "gearman_queue_jobs{function=\"sleep\",state=\"running\"} 2",
+                "gearman_queue_workers{function=\"sleep\"} 3",
+                "gearman_queue_jobs{function=\"re\\\"v\\\\n\",state=\"queued\"} 0",
+                "# TYPE gearman_queue_server_up gauge\n",
+                "gearman_queue_server_up{server=\"h1:4730\"} 1",
+                "gearman_queue_server_up{server=\"h2:4730\"} 0",
+                "gearman_queue_functions_dropped 0");
+    }
+
+    @Test
+    void aFunctionGearmandNoLongerListsLosesItsSeries() {
+        QueueMetrics metrics = new QueueMetrics(10);
+        assertThat(metrics.text(snapshot(new FleetSnapshot.FunctionQueue("gone", "h1:4730", 1, 0, 0, 0))))
+                .contains("function=\"gone\"");
+
+        assertThat(metrics.text(snapshot(new FleetSnapshot.FunctionQueue("kept", "h1:4730", 1, 0, 0, 0))))
+                .doesNotContain("function=\"gone\"")
+                .contains("gearman_queue_jobs{function=\"kept\",state=\"queued\"} 1");
+    }
+
+    @Test
+    void anyNumberOfFunctionsMakesAtMostTheCapOfSeriesAndCountsTheRest() {
+        List<FleetSnapshot.FunctionQueue> many = new ArrayList<>();
+        for (int i = 0; i < 5000; i++) {
+            many.add(new FleetSnapshot.FunctionQueue(String.format("f%04d", i), "h1:4730", 1, 0, 0, 0));
+        }
+        QueueMetrics metrics = new QueueMetrics(QueueMetrics.MAX_FUNCTIONS);
+        String text = metrics.text(snapshot(many.toArray(FleetSnapshot.FunctionQueue[]::new)));
+
+        assertThat(text.lines().filter(l -> l.startsWith("gearman_queue_")).count())
+                .as("3 series per function kept, 2 servers, the dropped count")
+                .isEqualTo(3L * QueueMetrics.MAX_FUNCTIONS + 2 + 1);
+        assertThat(text).contains("gearman_queue_functions_dropped 4000", "function=\"f0999\"")
+                .doesNotContain("function=\"f1000\"");
+        // a function with series keeps them while a new one waits for room
+        String later = metrics.text(snapshot(new FleetSnapshot.FunctionQueue("a-new-one", "h1:4730", 1, 0, 0, 0),
+                many.get(999)));
+        assertThat(later).contains("function=\"a-new-one\"", "function=\"f0999\"", "gearman_queue_functions_dropped 0");
     }
 
     @Test
@@ -43,5 +68,9 @@ class QueueMetricsTest {
         assertThat(new FleetSnapshot.FunctionQueue("f", "s", 3, 0, 0, 0).noWorker()).isTrue();
         assertThat(new FleetSnapshot.FunctionQueue("f", "s", 0, 0, 0, 0).noWorker()).isFalse();
         assertThat(new FleetSnapshot.FunctionQueue("f", "s", 3, 1, 1, 1).noWorker()).isFalse();
+    }
+
+    private static FleetSnapshot snapshot(FleetSnapshot.FunctionQueue... functions) {
+        return new FleetSnapshot(Instant.now(), SERVERS, List.of(functions), List.of(), null);
     }
 }
