@@ -84,7 +84,8 @@ public final class AdminClient {
             out.flush();
             String reply = new String(readUntil(socket.getInputStream(), end, server, command),
                     StandardCharsets.UTF_8);
-            if (reply.startsWith("ERR ")) {
+            // a refusal is one ERR line; a list that starts with a function named "ERR …" still ends with "."
+            if (reply.startsWith("ERR ") && !reply.endsWith(".\n")) {
                 throw new IOException("gearmand " + server + " refused '" + command + "': "
                                       + AdminAnomalies.quote(reply.strip()));
             }

@@ -19,6 +19,10 @@ class AdminClientIT {
     @RegisterExtension
     static GearmandExtension gearmand = new GearmandExtension();
 
+    /** A server whose only function is the one a test queues: its name is the first line of every reply. */
+    @RegisterExtension
+    static GearmandExtension fresh = new GearmandExtension();
+
     @Test
     void hostileNamesNeitherFailTheCommandsNorHideRealFunctions() throws Exception {
         AdminClient admin = new AdminClient(Duration.ofSeconds(2));
@@ -35,6 +39,17 @@ class AdminClientIT {
             assertThat(workers).filteredOn(w -> w.clientId().equals(HostileNames.CLIENT_ID)).singleElement()
                     .extracting(WorkerLine::functions).asList().contains("brk\nx");
             assertThat(admin.anomalies()).isPositive();
+        }
+    }
+
+    @Test
+    void aFunctionNamedLikeARefusalIsAFunction() throws Exception {
+        AdminClient admin = new AdminClient(Duration.ofSeconds(2));
+        String name = "ERR UNKNOWN_COMMAND x";
+        try (GearmanClient client = Gearman.client(fresh.address())) {
+            client.submit(JobRequest.background(name, new byte[0])).join();
+
+            assertThat(admin.status(fresh.address())).containsExactly(new FunctionStatus(name, 1, 0, 0));
         }
     }
 }
