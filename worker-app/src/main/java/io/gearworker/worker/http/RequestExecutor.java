@@ -14,31 +14,27 @@ import com.sun.net.httpserver.HttpHandler;
 /**
  * The threads of a JDK HTTP server, which reads each request (line, headers, body) on the thread it hands the
  * exchange to, so a client that sends one byte and waits holds a thread. Never runs a request on the server's
- * accepting thread and never queues: up to {@code soft} requests run at once; beyond that each new request first
- * evicts the oldest one still being read after {@link #SLOW_READ_NANOS} (its thread is interrupted, which closes
- * its connection), and up to {@code hard} run at once; at {@code hard} it evicts the oldest one still being read
- * however young. Only when {@code hard} requests are all past their reading (in a handler) is the new connection
- * closed (the JDK server closes the connection of an exchange its executor rejects). So a crowd of slow clients
- * costs at most {@code hard} threads and each new request, a probe among them, still gets a thread at once.
+ * accepting thread and never queues: up to {@code max} requests run at once; beyond that a new request evicts the
+ * oldest one still being read (its thread is interrupted, which closes its connection). Only when {@code max}
+ * requests are all past their reading (in a handler) is the new connection closed (the JDK server closes the
+ * connection of an exchange its executor rejects). So a crowd of slow clients costs at most {@code max} threads and
+ * each new request, a probe among them, still gets a thread at once; below {@code max} nothing is evicted, so a
+ * request read slowly because the machine is busy is not cut off.
  */
 public final class RequestExecutor implements Executor {
 
-    /** A request whose headers have not arrived in this time is slow; a local client takes well under 1 ms. */
-    static final long SLOW_READ_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
     private static final ThreadLocal<Request> CURRENT = new ThreadLocal<>();
 
-    private final int soft;
-    private final int hard;
+    private final int max;
     private final ThreadPoolExecutor threads;
     private final List<Request> running = new ArrayList<>(); // oldest first; guarded by this
 
     /** @param name the threads' name prefix */
-    public RequestExecutor(String name, int soft, int hard) {
-        this.soft = soft;
-        this.hard = hard;
+    public RequestExecutor(String name, int max) {
+        this.max = max;
         AtomicInteger count = new AtomicInteger();
         // room for as many evicted requests as live ones: an evicted thread takes a moment to see its channel closed
-        this.threads = new ThreadPoolExecutor(0, 2 * hard, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
+        this.threads = new ThreadPoolExecutor(0, 2 * max, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
             Thread t = new Thread(r, name + "-" + count.incrementAndGet());
             t.setDaemon(true);
             return t;
@@ -60,20 +56,17 @@ public final class RequestExecutor implements Executor {
     public void execute(Runnable exchange) {
         Request request = new Request(exchange);
         synchronized (this) {
-            if (running.size() >= soft) {
-                evictOldestRead(request.admitted, SLOW_READ_NANOS);
+            if (running.size() >= max) {
+                evictOldestRead();
             }
-            if (running.size() >= hard) {
-                evictOldestRead(request.admitted, 0);
-            }
-            if (running.size() >= hard) {
-                throw new RejectedExecutionException("all " + hard + " request threads busy");
+            if (running.size() >= max) {
+                throw new RejectedExecutionException("all " + max + " request threads busy");
             }
             running.add(request);
         }
         try {
             threads.execute(request);
-        } catch (RejectedExecutionException e) { // more than hard evicted threads still finishing
+        } catch (RejectedExecutionException e) { // more than max evicted threads still finishing
             done(request);
             throw e;
         }
@@ -84,9 +77,9 @@ public final class RequestExecutor implements Executor {
         threads.shutdownNow();
     }
 
-    private void evictOldestRead(long now, long minAge) {
+    private void evictOldestRead() {
         for (Request r : running) {
-            if (!r.handling && r.thread != null && now - r.admitted >= minAge) {
+            if (!r.handling && r.thread != null) {
                 running.remove(r);
                 r.thread.interrupt(); // the JDK reads from an interruptible channel: the read fails and it closes
                 return;
@@ -100,7 +93,6 @@ public final class RequestExecutor implements Executor {
 
     private final class Request implements Runnable {
         final Runnable exchange;
-        final long admitted = System.nanoTime();
         volatile Thread thread;
         volatile boolean handling;
 

@@ -61,7 +61,7 @@ public final class WorkerHttpServer implements AutoCloseable {
     public static WorkerHttpServer start(WorkerState worker, String host, int port) throws IOException {
         HttpServerLimits.apply();
         HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 0);
-        RequestExecutor executor = new RequestExecutor("worker-http", BUSY_REQUESTS, MAX_REQUESTS);
+        RequestExecutor executor = new RequestExecutor("worker-http", MAX_REQUESTS);
         server.setExecutor(executor);
         Heartbeat heartbeat = new Heartbeat();
         // the registry and the JVM binders take ~150 ms to load: built beside Camel's start, not before it

@@ -33,7 +33,6 @@ public final class DashboardServer implements AutoCloseable {
 
     static final String SECRET_HEADER = "X-Control-Secret";
     private static final int MAX_BODY = 4096;
-    private static final int BUSY_REQUESTS = 4;
     private static final int MAX_REQUESTS = 32;
     private static final Map<String, String> STATIC = Map.of(
             "/", "index.html",
@@ -62,7 +61,7 @@ public final class DashboardServer implements AutoCloseable {
                                         FleetActions actions) throws IOException {
         HttpServerLimits.apply();
         HttpServer http = HttpServer.create(address, 0);
-        RequestExecutor executor = new RequestExecutor("dashboard-http", BUSY_REQUESTS, MAX_REQUESTS);
+        RequestExecutor executor = new RequestExecutor("dashboard-http", MAX_REQUESTS);
         http.setExecutor(executor);
         DashboardServer dashboard = new DashboardServer(http, executor, hosts, collector, actions);
         http.createContext("/", RequestExecutor.handler(exchange -> dashboard.handle(exchange, dashboard::page)));
