@@ -274,8 +274,24 @@
     schedule(0);
   }
 
+  // what a fleet-wide action does, asked before it is sent: one click must not stop every worker
+  const ASK_BEFORE_ALL = {
+    quiet: 'Quiet every worker? They stop taking jobs until resumed.',
+    terminate: 'Terminate every worker? Each finishes its jobs in flight and exits.',
+    'rolling-restart': 'Restart every worker, batch by batch?',
+  };
+
   document.querySelectorAll('.all-actions button').forEach((button) => {
-    button.addEventListener('click', () => act(button.dataset.action, null));
+    button.addEventListener('click', () => {
+      const action = button.dataset.action;
+      if (ASK_BEFORE_ALL[action] && !window.confirm(ASK_BEFORE_ALL[action])) {
+        const result = $('#action-result');
+        result.className = 'muted';
+        result.textContent = action + ' (all) cancelled';
+        return;
+      }
+      act(action, null);
+    });
   });
   refresh();
 })();

@@ -2,6 +2,7 @@ package io.gearworker.worker.cli;
 
 import io.gearworker.worker.fleet.ControlClient;
 import io.gearworker.worker.fleet.Fleet;
+import io.gearworker.worker.http.HostCheck;
 import io.gearworker.worker.http.dashboard.DashboardServer;
 import io.gearworker.worker.http.dashboard.FleetActions;
 import io.gearworker.worker.http.dashboard.FleetCollector;
@@ -63,6 +64,11 @@ public final class DashboardCommand implements Callable<Integer> {
     @Option(names = "--host", defaultValue = "127.0.0.1", paramLabel = "HOST",
             description = "Address to listen on (default: ${DEFAULT-VALUE}). Anyone who reaches it sees the fleet.")
     String host;
+
+    @Option(names = "--allowed-host", arity = "1..*", paramLabel = "NAME",
+            description = "Host names the page may be reached by besides IP addresses and localhost (e.g. the "
+                          + "ingress's name); requests naming any other host are refused (DNS rebinding).")
+    List<String> allowedHosts = new ArrayList<>();
 
     @Option(names = "--control-secret", paramLabel = "SECRET",
             description = "The workers' control secret (env GEARMAN_CONTROL_SECRET): sent with every control "
@@ -129,7 +135,8 @@ public final class DashboardCommand implements Callable<Integer> {
 
     private DashboardServer startServer(FleetCollector collector, FleetActions actions) throws IOException {
         try {
-            return DashboardServer.start(new InetSocketAddress(host, port), collector, actions);
+            return DashboardServer.start(new InetSocketAddress(host, port), new HostCheck(allowedHosts), collector,
+                    actions);
         } catch (java.net.BindException e) {
             throw new ParameterException(spec.commandLine(), "--host " + host + " --port " + port + ": cannot listen"
                                                              + " there: " + e.getMessage());

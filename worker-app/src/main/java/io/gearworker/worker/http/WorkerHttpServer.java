@@ -4,13 +4,10 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.Semaphore;
 import java.util.function.Supplier;
 
 import com.sun.net.httpserver.HttpExchange;
@@ -23,27 +20,30 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The worker's HTTP endpoint ({@code run --http-port}): {@code GET /metrics} (Prometheus text), {@code GET
- * /health/live} and {@code GET /health/ready} (200 or 503, JSON). The JDK's HTTP server: no server library to load,
- * two request threads at most and a short queue (beyond it the accepting thread answers itself), so a flood of
- * scrapes cannot take threads from the jobs. Nothing of the stop path calls into it; the worker closes it after
- * the drain.
+ * /health/live} and {@code GET /health/ready} (200 or 503, JSON). The JDK's HTTP server (no server library to load)
+ * with its request-time, idle and connection limits set ({@link HttpServerLimits}) and a {@link RequestExecutor}
+ * (slow readers evicted for new requests, at most {@value #MAX_REQUESTS} threads); two requests are answered at
+ * once, the others wait their turn on their own threads, so neither a flood of scrapes nor a crowd of slow clients
+ * takes the jobs' CPU or silences the probes. Nothing of the
+ * stop path calls into it; the worker closes it after the drain.
  */
 public final class WorkerHttpServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(WorkerHttpServer.class);
-    private static final int THREADS = 2;
-    private static final int QUEUE = 16;
+    private static final int BUSY_REQUESTS = 2;
+    private static final int MAX_REQUESTS = 16;
     private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
     private static final String JSON = "application/json";
 
     private final HttpServer server;
-    private final ThreadPoolExecutor executor;
+    private final RequestExecutor executor;
     private final CompletableFuture<WorkerMetrics> metrics;
     private final GearmanJobListener jobListener;
     private final Heartbeat heartbeat;
     private final String address;
+    private final Semaphore working = new Semaphore(BUSY_REQUESTS, true); // scrapes must not take the jobs' CPU
 
-    private WorkerHttpServer(HttpServer server, ThreadPoolExecutor executor, CompletableFuture<WorkerMetrics> metrics,
+    private WorkerHttpServer(HttpServer server, RequestExecutor executor, CompletableFuture<WorkerMetrics> metrics,
                              Heartbeat heartbeat, String address) {
         this.server = server;
         this.executor = executor;
@@ -59,14 +59,9 @@ public final class WorkerHttpServer implements AutoCloseable {
      * @throws IOException when the address cannot be bound (in use, not local, unknown host)
      */
     public static WorkerHttpServer start(WorkerState worker, String host, int port) throws IOException {
+        HttpServerLimits.apply();
         HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 0);
-        AtomicInteger threads = new AtomicInteger();
-        ThreadPoolExecutor executor = new ThreadPoolExecutor(1, THREADS, 30, TimeUnit.SECONDS,
-                new ArrayBlockingQueue<>(QUEUE), r -> {
-                    Thread t = new Thread(r, "worker-http-" + threads.incrementAndGet());
-                    t.setDaemon(true);
-                    return t;
-                }, new ThreadPoolExecutor.CallerRunsPolicy());
+        RequestExecutor executor = new RequestExecutor("worker-http", MAX_REQUESTS);
         server.setExecutor(executor);
         Heartbeat heartbeat = new Heartbeat();
         // the registry and the JVM binders take ~150 ms to load: built beside Camel's start, not before it
@@ -84,13 +79,13 @@ public final class WorkerHttpServer implements AutoCloseable {
         WorkerHealth health = new WorkerHealth(worker, heartbeat);
         String bound = host + ":" + server.getAddress().getPort();
         WorkerHttpServer http = new WorkerHttpServer(server, executor, metrics, heartbeat, bound);
-        server.createContext("/metrics", exchange -> http.serve(exchange, "/metrics",
-                () -> new Reply(200, PROMETHEUS_TEXT, metrics.join().scrape())));
-        server.createContext("/health/live", exchange -> http.serve(exchange, "/health/live",
-                () -> health(health.live())));
-        server.createContext("/health/ready", exchange -> http.serve(exchange, "/health/ready",
-                () -> health(health.ready())));
-        server.createContext("/", exchange -> http.serve(exchange, null, null));
+        server.createContext("/metrics", RequestExecutor.handler(exchange -> http.serve(exchange, "/metrics",
+                () -> new Reply(200, PROMETHEUS_TEXT, metrics.join().scrape()))));
+        server.createContext("/health/live", RequestExecutor.handler(exchange -> http.serve(exchange, "/health/live",
+                () -> health(health.live()))));
+        server.createContext("/health/ready", RequestExecutor.handler(exchange -> http.serve(exchange,
+                "/health/ready", () -> health(health.ready()))));
+        server.createContext("/", RequestExecutor.handler(exchange -> http.serve(exchange, null, null)));
         server.start();
         LOG.info("HTTP endpoint on http://{} (/metrics, /health/live, /health/ready)", bound);
         return http;
@@ -182,11 +177,14 @@ public final class WorkerHttpServer implements AutoCloseable {
                 exchange.getResponseHeaders().set("Allow", "GET, HEAD");
                 reply = new Reply(405, "text/plain; charset=utf-8", "method not allowed: " + method + "\n");
             } else {
+                working.acquireUninterruptibly();
                 try {
                     reply = handler.get();
                 } catch (RuntimeException e) {
                     LOG.warn("HTTP {} failed: {}", path, e.getMessage(), e);
                     reply = new Reply(500, "text/plain; charset=utf-8", "internal error: " + e.getMessage() + "\n");
+                } finally {
+                    working.release();
                 }
             }
             byte[] body = reply.body().getBytes(StandardCharsets.UTF_8);

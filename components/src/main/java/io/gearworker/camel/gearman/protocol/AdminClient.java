@@ -2,19 +2,28 @@ package io.gearworker.camel.gearman.protocol;
 
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
 
 /**
  * gearmand's text admin protocol on the job port: {@code workers}, {@code status}, {@code getpid},
  * {@code version}. One short connection per command, with a read timeout so a stuck server cannot hang a script.
+ * <p>
+ * gearmand prints function names and client ids raw, so anyone who can submit a job or register a function can put
+ * a newline, a tab, a space or a lone {@code .} into a reply. The list commands therefore never trust the reply's
+ * own {@code .} as its end: a binary ECHO with a random nonce follows the command on the same connection (gearmand
+ * answers in order, so its ECHO_RES marks the true end, and no name can forge a nonce it never saw). Rows that do
+ * not fit are counted ({@link #anomalies()}), logged once per streak, and never make a command fail.
  */
 public final class AdminClient {
 
@@ -26,26 +35,34 @@ public final class AdminClient {
     public record FunctionStatus(String function, int total, int running, int availableWorkers) {
     }
 
+    /** A reply larger than this is refused: thousands of functions take a few hundred KiB. */
+    static final int MAX_REPLY = 16 * 1024 * 1024;
+    private static final int ECHO_REQ = 16;
+    private static final int ECHO_RES = 17;
+    private static final SecureRandom NONCES = new SecureRandom();
+
     private final Duration timeout;
+    private final AdminAnomalies anomalies = new AdminAnomalies();
 
     public AdminClient(Duration timeout) {
         this.timeout = timeout;
     }
 
     public List<WorkerLine> workers(ServerAddress server) throws IOException {
-        List<WorkerLine> result = new ArrayList<>();
-        for (String line : listCommand(server, "workers")) {
-            result.add(parseWorkerLine(server, line));
-        }
-        return result;
+        AdminReplyParser.Parsed<WorkerLine> parsed = AdminReplyParser.workers(server, listCommand(server, "workers"));
+        anomalies.record(server, "workers", parsed.anomalies(), parsed.firstAnomaly());
+        return parsed.rows();
     }
 
     public List<FunctionStatus> status(ServerAddress server) throws IOException {
-        List<FunctionStatus> result = new ArrayList<>();
-        for (String line : listCommand(server, "status")) {
-            result.add(parseStatusLine(line));
-        }
-        return result;
+        AdminReplyParser.Parsed<FunctionStatus> parsed = AdminReplyParser.status(listCommand(server, "status"));
+        anomalies.record(server, "status", parsed.anomalies(), parsed.firstAnomaly());
+        return parsed.rows();
+    }
+
+    /** Lines of {@code workers} and {@code status} replies so far that did not fit the format (see the class). */
+    public long anomalies() {
+        return anomalies.total();
     }
 
     public String getpid(ServerAddress server) throws IOException {
@@ -56,46 +73,70 @@ public final class AdminClient {
         return lineCommand(server, "version");
     }
 
-    static WorkerLine parseWorkerLine(ServerAddress server, String line) throws GearmanProtocolException {
-        // FD IP CLIENT-ID : FUNC… (the IP may itself contain colons: IPv6)
-        String[] f = line.trim().split("\\s+");
-        if (f.length < 4 || !f[3].equals(":")) {
-            throw new GearmanProtocolException("unexpected 'workers' line from " + server + ": " + line);
-        }
-        List<String> functions = Arrays.asList(f).subList(4, f.length);
-        return new WorkerLine(server, f[0], f[1], f[2], List.copyOf(functions));
-    }
-
-    static FunctionStatus parseStatusLine(String line) throws GearmanProtocolException {
-        String[] f = line.split("\t");
-        try {
-            return new FunctionStatus(f[0], Integer.parseInt(f[1].trim()), Integer.parseInt(f[2].trim()),
-                    Integer.parseInt(f[3].trim()));
-        } catch (RuntimeException e) {
-            throw new GearmanProtocolException("unexpected 'status' line: " + line, e);
-        }
-    }
-
+    /** The reply's lines up to its true end (without the final {@code .}), read as described in the class. */
     private List<String> listCommand(ServerAddress server, String command) throws IOException {
+        byte[] nonce = HexFormat.of().formatHex(nonce()).getBytes(StandardCharsets.US_ASCII);
+        byte[] end = packet("RES", ECHO_RES, nonce);
         try (Socket socket = connect(server)) {
-            BufferedReader in = send(socket, command);
-            List<String> lines = new ArrayList<>();
-            for (String line; (line = in.readLine()) != null; ) {
-                if (line.equals(".")) {
-                    return lines;
-                }
-                if (line.startsWith("ERR ")) {
-                    throw new IOException("gearmand " + server + " refused '" + command + "': " + line);
-                }
-                lines.add(line);
+            OutputStream out = socket.getOutputStream();
+            out.write((command + "\n").getBytes(StandardCharsets.US_ASCII));
+            out.write(packet("REQ", ECHO_REQ, nonce));
+            out.flush();
+            String reply = new String(readUntil(socket.getInputStream(), end, server, command),
+                    StandardCharsets.UTF_8);
+            // a refusal is one ERR line; a list that starts with a function named "ERR …" still ends with "."
+            if (reply.startsWith("ERR ") && !reply.endsWith(".\n")) {
+                throw new IOException("gearmand " + server + " refused '" + command + "': "
+                                      + AdminAnomalies.quote(reply.strip()));
             }
-            throw new GearmanProtocolException("gearmand " + server + " closed before ending '" + command + "'");
+            // the reply proper ends with ".\n"; a reply without it still yields its rows
+            String rows = reply.endsWith(".\n") ? reply.substring(0, reply.length() - 2) : reply;
+            if (rows.isEmpty()) {
+                return List.of();
+            }
+            return Arrays.asList((rows.endsWith("\n") ? rows.substring(0, rows.length() - 1) : rows).split("\n", -1));
         }
+    }
+
+    private static byte[] nonce() {
+        byte[] b = new byte[16];
+        NONCES.nextBytes(b);
+        return b;
+    }
+
+    /** Everything before {@code end}, which must arrive within the timeout of each read and {@link #MAX_REPLY}. */
+    private static byte[] readUntil(InputStream in, byte[] end, ServerAddress server, String command)
+            throws IOException {
+        byte[] reply = new byte[8192];
+        int size = 0;
+        for (int n; (n = in.read(reply, size, reply.length - size)) >= 0; ) {
+            size += n;
+            if (size >= end.length && Arrays.equals(reply, size - end.length, size, end, 0, end.length)) {
+                return Arrays.copyOf(reply, size - end.length);
+            }
+            if (size == reply.length) {
+                if (size >= MAX_REPLY) {
+                    throw new GearmanProtocolException("gearmand " + server + " sent more than " + MAX_REPLY
+                                                       + " bytes for '" + command + "'");
+                }
+                reply = Arrays.copyOf(reply, Math.min(MAX_REPLY, size * 2));
+            }
+        }
+        throw new GearmanProtocolException("gearmand " + server + " closed before ending '" + command + "'");
+    }
+
+    private static byte[] packet(String magic, int type, byte[] data) {
+        return ByteBuffer.allocate(12 + data.length).put((byte) 0).put(magic.getBytes(StandardCharsets.US_ASCII))
+                .putInt(type).putInt(data.length).put(data).array();
     }
 
     private String lineCommand(ServerAddress server, String command) throws IOException {
         try (Socket socket = connect(server)) {
-            String line = send(socket, command).readLine();
+            OutputStream out = socket.getOutputStream();
+            out.write((command + "\n").getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            String line = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8))
+                    .readLine();
             if (line == null || line.startsWith("ERR ")) {
                 throw new IOException("gearmand " + server + " refused '" + command + "': " + line);
             }
@@ -113,12 +154,5 @@ public final class AdminClient {
             socket.close();
             throw new IOException("cannot reach gearmand " + server + ": " + e.getMessage(), e);
         }
-    }
-
-    private static BufferedReader send(Socket socket, String command) throws IOException {
-        OutputStream out = socket.getOutputStream();
-        out.write((command + "\n").getBytes(StandardCharsets.US_ASCII));
-        out.flush();
-        return new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
     }
 }

@@ -7,13 +7,14 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.gearworker.worker.fleet.Wire;
+import io.gearworker.worker.http.HostCheck;
+import io.gearworker.worker.http.HttpServerLimits;
+import io.gearworker.worker.http.RequestExecutor;
 
 /**
  * The dashboard over HTTP (the JDK's {@link HttpServer}): the page and its script and style from the jar
@@ -23,11 +24,16 @@ import io.gearworker.worker.fleet.Wire;
  * An action must be a POST with a JSON body ({@code Content-Type: application/json}: a cross-site form cannot send
  * one, and a cross-site script would need CORS, which is never granted), actions must be on, and with a control
  * secret the request carries it in the header {@code X-Control-Secret}.
+ * <p>
+ * Only requests whose {@code Host} the {@link HostCheck} allows are answered (DNS rebinding); the server's limits
+ * and threads are the worker endpoint's ({@link HttpServerLimits}, {@link RequestExecutor}), so slow clients cannot
+ * silence the {@code /metrics} an autoscaler reads.
  */
 public final class DashboardServer implements AutoCloseable {
 
     static final String SECRET_HEADER = "X-Control-Secret";
     private static final int MAX_BODY = 4096;
+    private static final int MAX_REQUESTS = 32;
     private static final Map<String, String> STATIC = Map.of(
             "/", "index.html",
             "/index.html", "index.html",
@@ -35,34 +41,36 @@ public final class DashboardServer implements AutoCloseable {
             "/dashboard.css", "dashboard.css");
 
     private final HttpServer server;
-    private final ExecutorService executor;
+    private final RequestExecutor executor;
+    private final HostCheck hosts;
     private final FleetCollector collector;
     private final FleetActions actions;
     private final QueueMetrics queueMetrics = new QueueMetrics(QueueMetrics.MAX_FUNCTIONS);
 
-    private DashboardServer(HttpServer server, ExecutorService executor, FleetCollector collector,
+    private DashboardServer(HttpServer server, RequestExecutor executor, HostCheck hosts, FleetCollector collector,
                             FleetActions actions) {
         this.server = server;
         this.executor = executor;
+        this.hosts = hosts;
         this.collector = collector;
         this.actions = actions;
     }
 
     /** Binds the address and serves until {@link #close()}. */
-    public static DashboardServer start(InetSocketAddress address, FleetCollector collector, FleetActions actions)
-            throws IOException {
+    public static DashboardServer start(InetSocketAddress address, HostCheck hosts, FleetCollector collector,
+                                        FleetActions actions) throws IOException {
+        HttpServerLimits.apply();
         HttpServer http = HttpServer.create(address, 0);
-        ExecutorService executor = Executors.newFixedThreadPool(4, r -> {
-            Thread t = new Thread(r, "dashboard-http");
-            t.setDaemon(true);
-            return t;
-        });
+        RequestExecutor executor = new RequestExecutor("dashboard-http", MAX_REQUESTS);
         http.setExecutor(executor);
-        DashboardServer dashboard = new DashboardServer(http, executor, collector, actions);
-        http.createContext("/", exchange -> dashboard.handle(exchange, dashboard::page));
-        http.createContext("/api/fleet", exchange -> dashboard.handle(exchange, dashboard::fleet));
-        http.createContext("/api/actions", exchange -> dashboard.handle(exchange, dashboard::action));
-        http.createContext("/metrics", exchange -> dashboard.handle(exchange, dashboard::metrics));
+        DashboardServer dashboard = new DashboardServer(http, executor, hosts, collector, actions);
+        http.createContext("/", RequestExecutor.handler(exchange -> dashboard.handle(exchange, dashboard::page)));
+        http.createContext("/api/fleet", RequestExecutor.handler(exchange -> dashboard.handle(exchange,
+                dashboard::fleet)));
+        http.createContext("/api/actions", RequestExecutor.handler(exchange -> dashboard.handle(exchange,
+                dashboard::action)));
+        http.createContext("/metrics", RequestExecutor.handler(exchange -> dashboard.handle(exchange,
+                dashboard::metrics)));
         http.start();
         return dashboard;
     }
@@ -80,7 +88,12 @@ public final class DashboardServer implements AutoCloseable {
         try {
             exchange.getResponseHeaders().set("Cache-Control", "no-store");
             exchange.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
-            handler.handle(exchange);
+            if (hosts.allows(exchange.getRequestHeaders().getFirst("Host"))) {
+                handler.handle(exchange);
+            } else {
+                send(exchange, 421, "text/plain; charset=utf-8", "host not served: use an IP address, localhost or "
+                                                                 + "a name given to the dashboard with --allowed-host");
+            }
         } catch (RuntimeException e) {
             send(exchange, 500, "text/plain; charset=utf-8", "dashboard error: " + e.getMessage());
         } finally {

@@ -19,12 +19,14 @@ import io.gearworker.worker.WorkerProcessHandle;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.Alert;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 import static io.gearworker.worker.runtime.EventType.JOB_STARTED;
@@ -36,7 +38,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * ({@code /usr/bin/chromium}, {@code /usr/bin/chromedriver}; {@code -Dchromium.path} / {@code -Dchromedriver.path} to
  * change) by Selenium, against a real gearmand, three worker processes with a control secret, and the dashboard
  * process. The page shows the live workers and their states, a function's queued count follows gearmand, and the
- * quiet button quiets a worker (with the secret typed in) and the page shows it within 2 s.
+ * quiet button quiets a worker (with the secret typed in) and the page shows it within 2 s; a fleet-wide action
+ * asks first, and nothing happens when the question is cancelled.
  */
 class DashboardBrowserIT {
 
@@ -118,6 +121,34 @@ class DashboardBrowserIT {
             }
         } finally {
             workers.forEach(WorkerProcessHandle::close);
+        }
+    }
+
+    @Test
+    void fleetWideQuietAsksFirstAndDoesNothingWhenCancelled() throws Exception {
+        try (WorkerProcessHandle worker = WorkerProcessHandle.builder(GEARMAND.servers())
+                .workerId(WorkerProcessHandle.uniqueWorkerId("page-all")).start()) {
+            worker.awaitEvent(READY, LIMIT);
+            try (DashboardProcess dashboard = DashboardProcess.start("--servers", GEARMAND.servers(),
+                    "--allow-actions");
+                 Browser browser = new Browser(profile)) {
+                WebDriver page = browser.driver;
+                page.get(dashboard.url().toString());
+                awaitText(page, LIMIT, stateOf(worker), "running");
+                WebElement quietAll = page.findElement(By.cssSelector(".all-actions button[data-action='quiet']"));
+
+                quietAll.click();
+                Alert question = new WebDriverWait(page, LIMIT).until(ExpectedConditions.alertIsPresent());
+                assertThat(question.getText()).contains("every worker");
+                question.dismiss();
+                awaitText(page, LIMIT, By.id("action-result"), "quiet (all) cancelled");
+                assertThat(Gearman.call(GEARMAND.address(), "_worker_" + worker.workerId(), "status", LIMIT))
+                        .contains("\"state\":\"running\"");
+
+                quietAll.click();
+                new WebDriverWait(page, LIMIT).until(ExpectedConditions.alertIsPresent()).accept();
+                awaitText(page, LIMIT, stateOf(worker), "quiet");
+            }
         }
     }
 
