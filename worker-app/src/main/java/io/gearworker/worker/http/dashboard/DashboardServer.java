@@ -45,7 +45,7 @@ public final class DashboardServer implements AutoCloseable {
     private final HostCheck hosts;
     private final FleetCollector collector;
     private final FleetActions actions;
-    private final QueueMetrics queueMetrics = new QueueMetrics(QueueMetrics.MAX_FUNCTIONS);
+    private final QueueMetrics queueMetrics;
 
     private DashboardServer(HttpServer server, RequestExecutor executor, HostCheck hosts, FleetCollector collector,
                             FleetActions actions) {
@@ -54,6 +54,7 @@ public final class DashboardServer implements AutoCloseable {
         this.hosts = hosts;
         this.collector = collector;
         this.actions = actions;
+        this.queueMetrics = new QueueMetrics(QueueMetrics.MAX_FUNCTIONS, collector::adminAnomalies);
     }
 
     /** Binds the address and serves until {@link #close()}. */

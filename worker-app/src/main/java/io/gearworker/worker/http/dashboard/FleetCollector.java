@@ -57,6 +57,11 @@ public final class FleetCollector {
         this.logWindow = logWindow;
     }
 
+    /** Lines of gearmand's admin replies that did not fit their format, since the dashboard started. */
+    long adminAnomalies() {
+        return fleet.admin().anomalies();
+    }
+
     /** The latest snapshot; the first call looks at the fleet. */
     public FleetSnapshot latest() {
         FleetSnapshot s = latest;

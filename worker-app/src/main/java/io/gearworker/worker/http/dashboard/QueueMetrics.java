@@ -6,7 +6,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
 
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -21,6 +23,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
  * A function gearmand no longer lists loses its series. Any client can make gearmand list a function (submitting a
  * job is enough), so at most {@code maxFunctions} functions get series: those that have them keep them, new ones
  * join in name order while there is room, and {@code gearman_queue_functions_dropped} counts the ones left out.
+ * {@code gearman_admin_anomalies_total} counts admin reply lines that did not fit their format.
  */
 final class QueueMetrics {
 
@@ -32,9 +35,20 @@ final class QueueMetrics {
     private final Map<String, FunctionGauges> functions = new HashMap<>();
     private final Map<String, AtomicInteger> serversUp = new HashMap<>();
     private final AtomicInteger dropped = new AtomicInteger();
+    private final LongSupplier adminAnomalies; // held here: the registry holds a counter's source only weakly
 
     QueueMetrics(int maxFunctions) {
+        this(maxFunctions, () -> 0);
+    }
+
+    /** @param adminAnomalies lines of gearmand's admin replies so far that did not fit their format */
+    QueueMetrics(int maxFunctions, LongSupplier adminAnomalies) {
         this.maxFunctions = maxFunctions;
+        this.adminAnomalies = adminAnomalies;
+        FunctionCounter.builder("gearman.admin.anomalies", adminAnomalies, LongSupplier::getAsLong)
+                .description("Lines of gearmand's workers/status replies that did not fit the format (a function name"
+                             + " with a newline, a tab or a lone dot); they are skipped, never fatal.")
+                .register(registry);
         Gauge.builder("gearman.queue.functions.dropped", dropped, AtomicInteger::get)
                 .description("Functions gearmand lists that have no series here: more than " + maxFunctions
                              + " functions are listed.")

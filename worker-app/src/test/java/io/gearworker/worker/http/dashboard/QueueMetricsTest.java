@@ -33,6 +33,15 @@ class QueueMetricsTest {
     }
 
     @Test
+    void adminReplyLinesThatDidNotFitAreACounter() {
+        long[] anomalies = {0};
+        QueueMetrics metrics = new QueueMetrics(10, () -> anomalies[0]);
+        assertThat(metrics.text(snapshot())).contains("gearman_admin_anomalies_total 0.0");
+        anomalies[0] = 3;
+        assertThat(metrics.text(snapshot())).contains("gearman_admin_anomalies_total 3.0");
+    }
+
+    @Test
     void aFunctionGearmandNoLongerListsLosesItsSeries() {
         QueueMetrics metrics = new QueueMetrics(10);
         assertThat(metrics.text(snapshot(new FleetSnapshot.FunctionQueue("gone", "h1:4730", 1, 0, 0, 0))))
