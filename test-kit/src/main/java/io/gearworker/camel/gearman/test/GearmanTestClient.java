@@ -27,6 +27,10 @@ public final class GearmanTestClient {
     public record Worker(String ip, String clientId, List<String> functions) {
     }
 
+    /** A function's line of gearmand's {@code status}: jobs queued (running included), running, workers able. */
+    public record FunctionStatus(String function, int total, int running, int availableWorkers) {
+    }
+
     /** The job ended with WORK_FAIL, WORK_EXCEPTION (message = its data) or an ERROR packet. */
     public static final class JobFailedException extends RuntimeException {
         public JobFailedException(String message) {
@@ -101,27 +105,48 @@ public final class GearmanTestClient {
 
     /** The server's worker connections now (admin command {@code workers}); our own admin connection excluded. */
     public List<Worker> workers() {
+        List<Worker> workers = new ArrayList<>();
+        for (String line : adminCommand("workers")) {
+            // FD IP CLIENT-ID : FUNCTION…
+            int colon = line.indexOf(" :");
+            String[] head = line.substring(0, colon).trim().split(" ");
+            List<String> functions = Arrays.stream(line.substring(colon + 2).trim().split(" "))
+                    .filter(f -> !f.isEmpty()).toList();
+            String clientId = head.length > 2 ? head[2] : "-";
+            if (!functions.isEmpty() || !clientId.equals("-")) {
+                workers.add(new Worker(head[1], clientId, functions));
+            }
+        }
+        return workers;
+    }
+
+    /** The lines of a text admin command's answer, up to the closing {@code .}. */
+    private List<String> adminCommand(String command) {
         try (Socket socket = connect(Duration.ofSeconds(5))) {
             socket.setSoTimeout(5000);
-            socket.getOutputStream().write("workers\n".getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().write((command + "\n").getBytes(StandardCharsets.US_ASCII));
             BufferedReader reader = new BufferedReader(
                     new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
-            List<Worker> workers = new ArrayList<>();
+            List<String> lines = new ArrayList<>();
             for (String line = reader.readLine(); line != null && !line.equals("."); line = reader.readLine()) {
-                // FD IP CLIENT-ID : FUNCTION…
-                int colon = line.indexOf(" :");
-                String[] head = line.substring(0, colon).trim().split(" ");
-                List<String> functions = Arrays.stream(line.substring(colon + 2).trim().split(" "))
-                        .filter(f -> !f.isEmpty()).toList();
-                String clientId = head.length > 2 ? head[2] : "-";
-                if (!functions.isEmpty() || !clientId.equals("-")) {
-                    workers.add(new Worker(head[1], clientId, functions));
-                }
+                lines.add(line);
             }
-            return workers;
+            return lines;
         } catch (IOException e) {
-            throw new UncheckedIOException("asking " + host + ":" + port + " for its workers", e);
+            throw new UncheckedIOException("admin command '" + command + "' to " + host + ":" + port, e);
         }
+    }
+
+    /** The function's status now (admin command {@code status}); all zero when gearmand does not know it. */
+    public FunctionStatus status(String function) {
+        for (String line : adminCommand("status")) {
+            String[] fields = line.split("\t");
+            if (fields.length == 4 && fields[0].equals(function)) {
+                return new FunctionStatus(function, Integer.parseInt(fields[1]), Integer.parseInt(fields[2]),
+                        Integer.parseInt(fields[3]));
+            }
+        }
+        return new FunctionStatus(function, 0, 0, 0);
     }
 
     /** How many worker connections can do {@code function} now. */

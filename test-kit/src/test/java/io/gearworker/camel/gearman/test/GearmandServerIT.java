@@ -35,6 +35,7 @@ class GearmandServerIT {
         await().atMost(Duration.ofSeconds(10)).until(() -> gearmand.client().connectionsFor("upper") == 1);
         assertThat(gearmand.submit("upper", "route test")).isEqualTo("ROUTE TEST");
         assertThat(gearmand.workers()).extracting(GearmanTestClient.Worker::functions).contains(List.of("upper"));
+        assertThat(gearmand.client().status("upper")).isEqualTo(new GearmanTestClient.FunctionStatus("upper", 0, 0, 1));
     }
 
     @Test
