@@ -28,7 +28,7 @@ SLEEP_PAYLOADS=(200 300 400 500) # ms; 5 jobs of each = 20 sleep jobs
 SLEEP_JOBS_EACH=5
 # one string, split by supervisord (shlex), which honours the quotes
 # shellcheck disable=SC2089
-WORKER_ARGS="--shutdown-timeout $SHUTDOWN_TIMEOUT --concurrency $CONCURRENCY --routes '$ROOT/routes/yaml' ${WORKER_ARGS:-}"
+WORKER_ARGS="--shutdown-timeout $SHUTDOWN_TIMEOUT --concurrency $CONCURRENCY --routes '$ROOT/routes/yaml' --routes-package io.gearworker.routes ${WORKER_ARGS:-}"
 DIST_HOME="" # the unpacked distribution: its bin/gearman-worker is the program supervisord execs (unpack_dist)
 
 GEARMAND_PID=""

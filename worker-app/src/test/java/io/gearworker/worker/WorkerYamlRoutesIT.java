@@ -36,7 +36,7 @@ class WorkerYamlRoutesIT {
                 .isRegularFile();
 
         try (WorkerProcessHandle worker = WorkerProcessHandle.builder(GEARMAND.servers())
-                .args("--routes", routes.toString()).start()) {
+                .args("--routes", routes.toString(), "--routes-package", "io.gearworker.routes").start()) {
             WorkerEvent ready = worker.awaitEvent(READY, LIMIT);
             assertThat(List.of(((String) ready.field("functions")).split(",")))
                     .contains("upper", "reverse", "sleep");

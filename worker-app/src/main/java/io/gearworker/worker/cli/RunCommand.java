@@ -46,12 +46,13 @@ public final class RunCommand implements Callable<Integer> {
     String workerId;
 
     @Option(names = "--routes", paramLabel = "file|dir",
-            description = "Extra YAML routes: a file, or a directory of *.yaml / *.yml files.")
+            description = "YAML job routes: a file, or a directory of *.yaml / *.yml files.")
     Path routes;
 
-    @Option(names = "--routes-package", defaultValue = WorkerProcess.DEFAULT_ROUTES_PACKAGE, paramLabel = "PKG[,PKG…]",
-            description = "Java packages (and their sub-packages) whose RouteBuilder classes are the job routes"
-                          + " (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--routes-package", paramLabel = "PKG[,PKG…]",
+            description = "Java packages (and their sub-packages) whose RouteBuilder classes are job routes. The"
+                          + " worker serves the routes it is given (this and/or --routes); given none, it serves"
+                          + " the example routes of " + WorkerProcess.DEFAULT_ROUTES_PACKAGE + ".")
     String routesPackage;
 
     @Option(names = "--concurrency", defaultValue = "1", paramLabel = "N",
@@ -106,7 +107,18 @@ public final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        return new WorkerProcess(validated(), RunCommand::startHttp).run();
+        WorkerSettings settings = validated();
+        if (servesExamples()) {
+            System.err.println("gearman-worker: no job routes given: serving the example routes of "
+                               + WorkerProcess.DEFAULT_ROUTES_PACKAGE + "; give yours with --routes-package PKG"
+                               + " or --routes FILE|DIR");
+        }
+        return new WorkerProcess(settings, RunCommand::startHttp).run();
+    }
+
+    /** Examples only when nothing else is given: a worker given its own routes serves those alone. */
+    private boolean servesExamples() {
+        return routesPackage == null && routes == null;
     }
 
     /** The worker's HTTP endpoint (metrics, health) as the observer endpoint of {@code --http-port}. */
@@ -145,7 +157,8 @@ public final class RunCommand implements Callable<Integer> {
         if (routes != null && !Files.exists(routes)) {
             throw usage("--routes " + routes + ": no such file or directory");
         }
-        String packages = validatedPackages();
+        String packages = routesPackage != null ? validatedPackages()
+                : servesExamples() ? WorkerProcess.DEFAULT_ROUTES_PACKAGE : null;
         if (shutdownTimeout.isZero() || shutdownTimeout.isNegative()) {
             throw usage("--shutdown-timeout must be > 0, e.g. 500ms, 30s, 2m");
         }
@@ -173,7 +186,7 @@ public final class RunCommand implements Callable<Integer> {
                 httpPort);
     }
 
-    /** The packages to scan, each a Java package name that is on the class path; comma-separated, trimmed. */
+    /** The packages given to scan, each a Java package name that is on the class path; comma-separated, trimmed. */
     private String validatedPackages() {
         List<String> packages = Arrays.stream(routesPackage.split(",")).map(String::trim).toList();
         for (String pkg : packages) {

@@ -70,8 +70,11 @@ public final class WorkerProcess {
         // off unless asked: registering the MBeans costs start-up time (camel.main.jmx-enabled also works)
         main.configure().setJmxEnabled(settings.jmx());
         // job routes: every top-level concrete RouteBuilder in the packages (camel-main's package scan skips
-        // abstract classes); nested and anonymous classes ($ in the name) are helpers, never discovered
-        main.configure().withBasePackageScan(settings.routesPackage()).withJavaRoutesExcludePattern("**/*$*");
+        // abstract classes); nested and anonymous classes ($ in the name) are helpers, never discovered.
+        // No packages (only --routes given): no scan at all
+        if (settings.routesPackage() != null) {
+            main.configure().withBasePackageScan(settings.routesPackage()).withJavaRoutesExcludePattern("**/*$*");
+        }
         WorkerState state = new WorkerState(settings, main, mode, jobs, policies);
         WorkerControl control = new WorkerControl(settings, stop, mode, state, settings.controlSecret());
         ObserverEndpoint http;

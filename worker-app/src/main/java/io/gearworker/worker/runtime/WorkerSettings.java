@@ -5,7 +5,8 @@ import java.time.Duration;
 
 /**
  * A worker's validated settings, as the run command resolved them. {@code httpPort} is {@code null} when the HTTP
- * endpoint (metrics, health) is off, 0 for any free port.
+ * endpoint (metrics, health) is off, 0 for any free port. {@code routesPackage} is {@code null} when only YAML
+ * routes were given: no package is scanned.
  */
 public record WorkerSettings(String servers, String workerId, Path routes, String routesPackage, int concurrency,
                              Duration shutdownTimeout, RestartLimits limits, String controlSecret, boolean jmx,
