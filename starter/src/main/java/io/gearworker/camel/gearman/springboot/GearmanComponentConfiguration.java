@@ -87,6 +87,13 @@ public class GearmanComponentConfiguration extends ComponentConfigurationPropert
     private Long timeout = 0L;
 
     /**
+     * When a submission's JOB_CREATED never comes (its server closed the connection or fell silent for answerTimeout
+     * first), submit it to the next server in its order instead of failing the exchange. At-least-once: the lost
+     * server may have queued the job too, so it may run twice. A foreground job lost after JOB_CREATED always fails.
+     */
+    private Boolean resubmitUnanswered = false;
+
+    /**
      * Whether autowiring is enabled. This is used for automatic autowiring options (the option must be marked as
      * autowired) by looking up in the registry to find if there is a single instance of matching type, which then gets
      * configured on the component. This can be used for automatic configuring JDBC data sources, JMS connection
@@ -101,10 +108,25 @@ public class GearmanComponentConfiguration extends ComponentConfigurationPropert
     private GearmanConfiguration configuration;
 
     /**
-     * TCP connect timeout (ms). Also how long gearmand may take to answer the ECHO that confirms a new connection or a
-     * result no grab follows, and, during a drain, a grab already sent; and the longest pause allowed inside a packet.
+     * TCP connect timeout (ms). When answerTimeout is not set, it is also the answer timeout (the behaviour before
+     * answerTimeout existed).
      */
     private Long connectTimeout = 3000L;
+
+    /**
+     * How long gearmand may take to answer a request (ms): the answer to a grab, the ECHO that confirms a new
+     * connection, a result no grab follows or a heartbeat, and a submission's JOB_CREATED. An answer overdue closes
+     * the connection (reconnect with backoff; a worker's job running meanwhile is never cut off). Default: 2000, or
+     * connectTimeout when only that is set.
+     */
+    private Long answerTimeout;
+
+    /**
+     * How often a connection that waits on its server (a sleeping worker connection, a client waiting for a
+     * foreground job) proves the server alive with an ECHO round trip (ms). A silently lost server is noticed within
+     * the liveness bound: heartbeatInterval + answerTimeout.
+     */
+    private Long heartbeatInterval = 10000L;
 
     /**
      * Largest packet data accepted or sent (bytes). A larger incoming job is failed with WORK_FAIL and the connection
@@ -261,6 +283,30 @@ public class GearmanComponentConfiguration extends ComponentConfigurationPropert
 
     public void setMaxReconnectDelay(Long maxReconnectDelay) {
         this.maxReconnectDelay = maxReconnectDelay;
+    }
+
+    public Long getAnswerTimeout() {
+        return answerTimeout;
+    }
+
+    public void setAnswerTimeout(Long answerTimeout) {
+        this.answerTimeout = answerTimeout;
+    }
+
+    public Long getHeartbeatInterval() {
+        return heartbeatInterval;
+    }
+
+    public void setHeartbeatInterval(Long heartbeatInterval) {
+        this.heartbeatInterval = heartbeatInterval;
+    }
+
+    public Boolean getResubmitUnanswered() {
+        return resubmitUnanswered;
+    }
+
+    public void setResubmitUnanswered(Boolean resubmitUnanswered) {
+        this.resubmitUnanswered = resubmitUnanswered;
     }
 
     public Long getReconnectDelay() {
