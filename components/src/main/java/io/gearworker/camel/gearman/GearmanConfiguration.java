@@ -18,6 +18,7 @@ import org.apache.camel.spi.UriPath;
 public class GearmanConfiguration implements Cloneable {
 
     static final long DEFAULT_ANSWER_TIMEOUT = 2000;
+    static final long DEFAULT_CONNECT_TIMEOUT = 3000;
     static final long DEFAULT_HEARTBEAT_INTERVAL = 10_000;
 
     @UriPath(description = "The Gearman function: registered by the consumer, submitted to by the producer.")
@@ -78,10 +79,9 @@ public class GearmanConfiguration implements Cloneable {
     private boolean testConnectionOnStartup;
 
     @UriParam(label = "advanced", defaultValue = "3000",
-              description = "TCP connect timeout (ms). When answerTimeout is not set, it is also the answer timeout"
-                            + " (the behaviour before answerTimeout existed).")
-    private long connectTimeout = 3000;
-    private boolean connectTimeoutSet; // answerTimeout follows an explicit connectTimeout when not set itself
+              description = "TCP connect timeout (ms). When answerTimeout is not set and this is not its default,"
+                            + " it is also the answer timeout (the behaviour before answerTimeout existed).")
+    private long connectTimeout = DEFAULT_CONNECT_TIMEOUT;
 
     @UriParam(label = "advanced",
               description = "How long gearmand may take to answer a request (ms): the answer to a grab, the ECHO"
@@ -153,12 +153,15 @@ public class GearmanConfiguration implements Cloneable {
                 Duration.ofMillis(heartbeatInterval));
     }
 
-    /** answerTimeout when set; else connectTimeout when that was set; else {@value #DEFAULT_ANSWER_TIMEOUT} ms. */
+    /**
+     * answerTimeout when set; else connectTimeout when it is not its default; else {@value #DEFAULT_ANSWER_TIMEOUT}
+     * ms. "Not its default" rather than "set": binders such as a Spring Boot starter set every option, defaults too.
+     */
     public long effectiveAnswerTimeout() {
         if (answerTimeout > 0) {
             return answerTimeout;
         }
-        return connectTimeoutSet ? connectTimeout : DEFAULT_ANSWER_TIMEOUT;
+        return connectTimeout != DEFAULT_CONNECT_TIMEOUT ? connectTimeout : DEFAULT_ANSWER_TIMEOUT;
     }
 
     public List<ServerAddress> serverList() {
@@ -267,7 +270,6 @@ public class GearmanConfiguration implements Cloneable {
 
     public void setConnectTimeout(long connectTimeout) {
         this.connectTimeout = connectTimeout;
-        this.connectTimeoutSet = true;
     }
 
     public long getAnswerTimeout() {

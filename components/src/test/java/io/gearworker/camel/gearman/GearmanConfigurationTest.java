@@ -149,6 +149,14 @@ class GearmanConfigurationTest {
     }
 
     @Test
+    void aConnectTimeoutSetToItsDefaultLeavesTheAnswerTimeoutAtItsOwn() {
+        GearmanConfiguration cfg = valid();
+        cfg.setConnectTimeout(3000); // as a binder that sets every option (a Spring Boot starter) does
+
+        assertThat(cfg.effectiveAnswerTimeout()).isEqualTo(2000);
+    }
+
+    @Test
     void anAnswerTimeoutSetItselfWinsOverConnectTimeout() {
         GearmanConfiguration cfg = valid();
         cfg.setConnectTimeout(7000);

@@ -108,8 +108,8 @@ public class GearmanComponentConfiguration extends ComponentConfigurationPropert
     private GearmanConfiguration configuration;
 
     /**
-     * TCP connect timeout (ms). When answerTimeout is not set, it is also the answer timeout (the behaviour before
-     * answerTimeout existed).
+     * TCP connect timeout (ms). When answerTimeout is not set and this is not its default, it is also the answer
+     * timeout (the behaviour before answerTimeout existed).
      */
     private Long connectTimeout = 3000L;
 
