@@ -95,7 +95,7 @@ public class GearmanConfiguration implements Cloneable {
               description = "How often a connection that waits on its server (a sleeping worker connection, a"
                             + " client waiting for a foreground job) proves the server alive with an ECHO round"
                             + " trip (ms). A silently lost server is noticed within the liveness bound:"
-                            + " heartbeatInterval + answerTimeout.")
+                            + " heartbeatInterval plus answerTimeout.")
     private long heartbeatInterval = DEFAULT_HEARTBEAT_INTERVAL;
 
     @UriParam(label = "advanced", defaultValue = "100",

@@ -67,20 +67,6 @@ public final class CatalogReference {
                 + headers().markdown();
     }
 
-    /** The same three tables under level-3 section titles, for a component's AsciiDoc page. */
-    public String asciiDoc() {
-        String scheme = component.getString("scheme");
-        return "=== Component options\n\n"
-                + "Set as `camel.component." + scheme + ".<option>`; the default of every endpoint of the"
-                + " application.\n\n"
-                + componentOptions().asciiDoc()
-                + "\n=== Endpoint options\n\n"
-                + "`" + component.getString("syntax") + "[?option=value&…]`\n\n"
-                + endpointOptions().asciiDoc()
-                + "\n=== Message headers\n\n"
-                + headers().asciiDoc();
-    }
-
     private static DocTable optionTable(JsonObject options) {
         List<List<String>> rows = new ArrayList<>();
         for (Map.Entry<String, Object> entry : options.entrySet()) {

@@ -48,8 +48,9 @@ class ConfigurationReferenceTest {
         assertThat(reference.endpointOptions().markdown()).contains(
                 "| `name` (path) (required) | common | string |  | The &lt;name&gt;. |",
                 "| `priority` | producer | one of `low`, `high` | `low` | Priority \\| order. |");
-        assertThat(reference.asciiDoc()).startsWith("=== Component options\n\nSet as `camel.component.demo.<option>`")
-                .contains("=== Endpoint options\n\n`demo:name[?option=value&…]`\n\n[width=\"100%\",cols=\"5*\"")
+        assertThat(reference.markdown()).startsWith("### Component options\n\nSet as `camel.component.demo.<option>`")
+                .contains("### Endpoint options\n\n`demo:name[?option=value&…]`\n\n");
+        assertThat(reference.endpointOptions().asciiDoc()).startsWith("[width=\"100%\",cols=\"5*\"")
                 .contains("| `priority` | producer | one of `low`, `high` | `low` | Priority \\| order.\n");
         assertThat(reference.headers().asciiDoc()).isEqualTo("""
                 [width="100%",cols="4*",options="header"]

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.function.UnaryOperator;
 
 /**
  * A generated part of a committed documentation page: the lines between a {@code <!-- BEGIN GENERATED …-->} line
@@ -40,13 +41,21 @@ public final class GeneratedDocs {
 
     /** The page with its generated part replaced by {@code generated} (which ends with a newline). */
     public static String withGeneratedPart(String page, String generated) {
-        int begin = page.indexOf(BEGIN);
-        int end = page.indexOf(END);
-        if (begin < 0 || end < begin) {
-            throw new IllegalArgumentException("the page has no '" + BEGIN + " … -->' line followed by '" + END + "'");
+        return withRegion(page, BEGIN, END, generated);
+    }
+
+    /**
+     * The page with the lines between the line that contains {@code start} and the next line that begins with
+     * {@code end} replaced by {@code generated} (which ends with a newline).
+     */
+    public static String withRegion(String page, String start, String end, String generated) {
+        int begin = page.indexOf(start);
+        int stop = begin < 0 ? -1 : page.indexOf("\n" + end, begin) + 1;
+        if (begin < 0 || stop <= 0) {
+            throw new IllegalArgumentException("the page has no '" + start + "' line followed by '" + end + "'");
         }
         int afterBeginLine = page.indexOf('\n', begin) + 1;
-        return page.substring(0, afterBeginLine) + generated + page.substring(end);
+        return page.substring(0, afterBeginLine) + generated + page.substring(stop);
     }
 
     /**
@@ -54,8 +63,13 @@ public final class GeneratedDocs {
      * it writes the page instead.
      */
     public static void assertUpToDate(Path page, String generated) throws IOException {
+        assertUpToDate(page, committed -> withGeneratedPart(committed, generated));
+    }
+
+    /** The same for a page whose generated parts {@code regenerate} fills in (e.g. several regions). */
+    public static void assertUpToDate(Path page, UnaryOperator<String> regenerate) throws IOException {
         String committed = Files.readString(page, StandardCharsets.UTF_8);
-        String expected = withGeneratedPart(committed, generated);
+        String expected = regenerate.apply(committed);
         if (Boolean.getBoolean("docs.regenerate")) {
             Files.writeString(page, expected, StandardCharsets.UTF_8);
             return;

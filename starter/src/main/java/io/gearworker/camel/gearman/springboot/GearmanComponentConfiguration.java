@@ -124,7 +124,7 @@ public class GearmanComponentConfiguration extends ComponentConfigurationPropert
     /**
      * How often a connection that waits on its server (a sleeping worker connection, a client waiting for a
      * foreground job) proves the server alive with an ECHO round trip (ms). A silently lost server is noticed within
-     * the liveness bound: heartbeatInterval + answerTimeout.
+     * the liveness bound: heartbeatInterval plus answerTimeout.
      */
     private Long heartbeatInterval = 10000L;
 
