@@ -51,10 +51,19 @@ final class JobExchangeMapping {
      */
     Packet[] outcome(GearmanJob job, Exchange exchange) {
         Throwable failure = exchange.isFailed() ? failureOf(exchange) : null;
-        byte[] result = failure == null ? resultOf(exchange) : null;
-        if (result != null && result.length > maxPayloadSize) {
-            failure = new IOException("result of " + result.length + " bytes exceeds maxPayloadSize "
-                                      + maxPayloadSize);
+        byte[] result = null;
+        if (failure == null) {
+            try {
+                result = resultOf(exchange);
+                if (result.length > maxPayloadSize) {
+                    failure = new IOException("result of " + result.length + " bytes exceeds maxPayloadSize "
+                                              + maxPayloadSize);
+                }
+            } catch (NoTypeConversionAvailableException e) {
+                // a result we cannot send fails the job: WORK_COMPLETE with an empty result would hide it
+                exchange.setException(e);
+                failure = e;
+            }
         }
         if (failure == null) {
             job.outcome(null);
@@ -75,8 +84,7 @@ final class JobExchangeMapping {
         return t != null ? t : new IllegalStateException("exchange was rolled back");
     }
 
-    /** The body as bytes; null (and the exchange failed) when it has no conversion to byte[]. */
-    private static byte[] resultOf(Exchange exchange) {
+    private static byte[] resultOf(Exchange exchange) throws NoTypeConversionAvailableException {
         Object body = exchange.getMessage().getBody();
         if (body == null) {
             return EMPTY;
@@ -84,11 +92,6 @@ final class JobExchangeMapping {
         if (body instanceof byte[] bytes) {
             return bytes;
         }
-        try {
-            return exchange.getContext().getTypeConverter().mandatoryConvertTo(byte[].class, exchange, body);
-        } catch (NoTypeConversionAvailableException e) {
-            exchange.setException(e);
-            return null;
-        }
+        return exchange.getContext().getTypeConverter().mandatoryConvertTo(byte[].class, exchange, body);
     }
 }

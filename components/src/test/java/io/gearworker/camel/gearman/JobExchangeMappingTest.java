@@ -3,8 +3,10 @@ package io.gearworker.camel.gearman;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.gearworker.camel.gearman.protocol.AssignedJob;
 import io.gearworker.camel.gearman.protocol.Packet;
@@ -12,6 +14,7 @@ import io.gearworker.camel.gearman.protocol.PacketType;
 import io.gearworker.camel.gearman.protocol.ServerAddress;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
+import org.apache.camel.NoTypeConversionAvailableException;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.DefaultExchange;
 import org.junit.jupiter.api.AfterEach;
@@ -100,5 +103,17 @@ class JobExchangeMappingTest {
 
         assertEquals(PacketType.WORK_FAIL, packets[0].type());
         assertEquals("result of 9 bytes exceeds maxPayloadSize 8", job.failure().getMessage());
+    }
+
+    @Test
+    void bodyWithoutConversionToBytesFailsTheJobAndTheExchange() {
+        Exchange exchange = new DefaultExchange(context);
+        exchange.getMessage().setBody(new Object());
+
+        Packet[] packets = mapping.outcome(job, exchange);
+
+        assertEquals(PacketType.WORK_FAIL, packets[0].type());
+        assertInstanceOf(NoTypeConversionAvailableException.class, job.failure());
+        assertTrue(exchange.isFailed());
     }
 }
