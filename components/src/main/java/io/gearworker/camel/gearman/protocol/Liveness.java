@@ -28,8 +28,8 @@ public record Liveness(Duration connectTimeout, Duration answerTimeout, Duration
     }
 
     /**
-     * How often the watchdog looks at its connections: a tenth of the shorter of answerTimeout and heartbeatInterval,
-     * between 10 and 250 ms, so a deadline is enforced at most that late.
+     * How late the watchdog may enforce a deadline (it lets deadlines that close to a planned look wait for it):
+     * a tenth of the shorter of answerTimeout and heartbeatInterval, between 10 and 250 ms.
      */
     public Duration tick() {
         long shorter = Math.min(answerTimeout.toMillis(), heartbeatInterval.toMillis());
