@@ -15,10 +15,7 @@ import io.gearworker.camel.gearman.protocol.PacketCodec;
 import io.gearworker.camel.gearman.protocol.Packet;
 import io.gearworker.camel.gearman.protocol.PacketConnection;
 import io.gearworker.camel.gearman.protocol.ServerAddress;
-import io.gearworker.camel.gearman.protocol.WorkerConnection;
 import org.apache.camel.Exchange;
-import org.apache.camel.Message;
-import org.apache.camel.NoTypeConversionAvailableException;
 import org.apache.camel.Processor;
 import org.apache.camel.ShutdownRunningTask;
 import org.apache.camel.Suspendable;
@@ -33,8 +30,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A Gearman worker for the endpoint's function. Each job becomes an exchange routed asynchronously; its result is
- * sent only once the exchange completed. {@code concurrentConsumers} job slots are shared by the connections to
- * all servers (one connection per slot and server), and a job is grabbed only when a slot is free.
+ * sent only once the exchange completed ({@link JobExchangeMapping} maps both ways). {@code concurrentConsumers} job
+ * slots are shared by the connections to all servers (one connection per slot and server), and a job is grabbed
+ * only when a slot is free. This class keeps the lifecycle, the slots, JMX and the job listeners.
  * <p>
  * Suspend and shutdown stop grabbing at once and let jobs in flight finish: Camel's shutdown strategy waits for
  * {@link #getPendingExchangesSize()} (the jobs in flight: grabs outstanding + jobs whose result gearmand has not yet
@@ -45,7 +43,6 @@ import org.slf4j.LoggerFactory;
 public class GearmanConsumer extends DefaultConsumer implements ShutdownAware, Suspendable, HealthCheckAware {
 
     private static final Logger LOG = LoggerFactory.getLogger(GearmanConsumer.class);
-    private static final byte[] EMPTY = new byte[0];
 
     private final List<WorkerConnectionLoop> loops = new CopyOnWriteArrayList<>();
     private final AtomicInteger handedBack = new AtomicInteger();
@@ -54,6 +51,7 @@ public class GearmanConsumer extends DefaultConsumer implements ShutdownAware, S
     private ExecutorService executor;
     private volatile ConnectionWatchdog watchdog;
     private PacketCodec codec;
+    private JobExchangeMapping mapping;
     private String workerId;
     private HealthCheck healthCheck;
 
@@ -73,6 +71,7 @@ public class GearmanConsumer extends DefaultConsumer implements ShutdownAware, S
         List<ServerAddress> servers = cfg.serverList();
         codec = getEndpoint().codec();
         workerId = getEndpoint().workerId();
+        mapping = new JobExchangeMapping(codec.maxPayloadSize(), cfg.isSendExceptions());
         if (cfg.isTestConnectionOnStartup()) {
             testConnections(servers, cfg);
         }
@@ -259,61 +258,16 @@ public class GearmanConsumer extends DefaultConsumer implements ShutdownAware, S
 
     Exchange createJobExchange(AssignedJob assigned, GearmanJob job) {
         Exchange exchange = createExchange(false);
-        Message in = exchange.getIn();
-        in.setBody(assigned.workload());
-        in.setHeader(GearmanConstants.FUNCTION, assigned.function());
-        in.setHeader(GearmanConstants.JOB_HANDLE, assigned.handle());
-        in.setHeader(GearmanConstants.UNIQUE_ID, assigned.uniqueId());
-        in.setHeader(GearmanConstants.SERVER, assigned.server().toString());
-        exchange.setProperty(GearmanConstants.JOB, job);
+        mapping.fill(exchange, assigned, job);
         return exchange;
     }
 
-    /** The packets that report a completed exchange: WORK_COMPLETE, or WORK_FAIL / WORK_EXCEPTION. */
+    /** The packets that report a completed exchange (see {@link JobExchangeMapping#outcome}); releases it. */
     Packet[] outcome(GearmanJob job, Exchange exchange) {
         try {
-            Throwable failure = exchange.isFailed() ? failureOf(exchange) : null;
-            byte[] result = failure == null ? resultOf(exchange) : null;
-            if (result != null && result.length > codec.maxPayloadSize()) {
-                failure = new IOException("result of " + result.length + " bytes exceeds maxPayloadSize "
-                                          + codec.maxPayloadSize());
-            }
-            if (failure == null) {
-                job.outcome(null);
-                return new Packet[] { WorkerConnection.workComplete(job.handle(), result) };
-            }
-            // Camel's error handler has already logged the failure with its stack trace
-            LOG.debug("Gearman job {} failed: {}", job, failure.getMessage());
-            job.outcome(failure);
-            if (getEndpoint().getConfiguration().isSendExceptions()) {
-                // gearmand (1.1.x) ends the job on WORK_EXCEPTION: a WORK_FAIL after it is answered JOB_NOT_FOUND
-                return new Packet[] {
-                        WorkerConnection.workException(job.handle(), String.valueOf(failure.getMessage())) };
-            }
-            return new Packet[] { WorkerConnection.workFail(job.handle()) };
+            return mapping.outcome(job, exchange);
         } finally {
             releaseExchange(exchange, false);
-        }
-    }
-
-    private static Throwable failureOf(Exchange exchange) {
-        Throwable t = exchange.getException();
-        return t != null ? t : new IllegalStateException("exchange was rolled back");
-    }
-
-    private static byte[] resultOf(Exchange exchange) {
-        Object body = exchange.getMessage().getBody();
-        if (body == null) {
-            return EMPTY;
-        }
-        if (body instanceof byte[] bytes) {
-            return bytes;
-        }
-        try {
-            return exchange.getContext().getTypeConverter().mandatoryConvertTo(byte[].class, exchange, body);
-        } catch (NoTypeConversionAvailableException e) {
-            exchange.setException(e);
-            return null;
         }
     }
 

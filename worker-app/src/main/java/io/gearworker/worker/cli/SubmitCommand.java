@@ -15,6 +15,7 @@ import io.gearworker.camel.gearman.protocol.GearmanClient;
 import io.gearworker.camel.gearman.protocol.JobPriority;
 import io.gearworker.camel.gearman.protocol.JobRequest;
 import io.gearworker.camel.gearman.protocol.JobResult;
+import io.gearworker.camel.gearman.protocol.Liveness;
 import io.gearworker.camel.gearman.protocol.PacketCodec;
 import io.gearworker.camel.gearman.protocol.ServerAddress;
 import picocli.CommandLine.Command;
@@ -64,6 +65,11 @@ public final class SubmitCommand implements Callable<Integer> {
             description = "Give up waiting for a result after this long (0 = never; default).")
     Duration timeout;
 
+    @Option(names = "--resubmit-unanswered",
+            description = "A submission whose JOB_CREATED never came (its server went silent) is submitted again to "
+                          + "the next server: at-least-once, the job may run twice. Default: it fails.")
+    boolean resubmitUnanswered;
+
     @Parameters(index = "0", arity = "0..1", paramLabel = "PAYLOAD",
                 description = "The workload (UTF-8); '-' reads it from stdin; none = empty.")
     String payload;
@@ -87,8 +93,10 @@ public final class SubmitCommand implements Callable<Integer> {
             t.setDaemon(true);
             return t;
         });
-        try (GearmanClient client = new GearmanClient(addresses,
-                new PacketCodec(PacketCodec.DEFAULT_MAX_PAYLOAD_SIZE), Duration.ofSeconds(3), readers)) {
+        Duration answerTimeout = Duration.ofSeconds(3);
+        try (GearmanClient client = new GearmanClient(addresses, new PacketCodec(PacketCodec.DEFAULT_MAX_PAYLOAD_SIZE),
+                new Liveness(answerTimeout, answerTimeout, Duration.ofSeconds(10)), readers, null,
+                resubmitUnanswered)) {
             return count == 1
                     ? one(client, new JobRequest(function, workload, uniqueId, jobPriority, background))
                     : many(client, workload, jobPriority);

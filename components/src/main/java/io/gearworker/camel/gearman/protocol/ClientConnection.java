@@ -37,6 +37,7 @@ final class ClientConnection implements ConnectionWatchdog.Watched {
 
     private final PacketConnection connection;
     private final long answerTimeoutMillis;
+    private final long answerTimeoutNanos;
     private final long heartbeatNanos;
     private final Queue<Submission> awaitingHandle = new ConcurrentLinkedQueue<>();
     private final Object writeOrder = new Object();
@@ -51,6 +52,7 @@ final class ClientConnection implements ConnectionWatchdog.Watched {
     private ClientConnection(PacketConnection connection, Liveness liveness) {
         this.connection = connection;
         this.answerTimeoutMillis = liveness.answerTimeout().toMillis();
+        this.answerTimeoutNanos = liveness.answerTimeout().toNanos();
         this.heartbeatNanos = liveness.heartbeatInterval().toNanos();
     }
 
@@ -105,6 +107,7 @@ final class ClientConnection implements ConnectionWatchdog.Watched {
                 return;
             }
             awaitingHandle.add(s);
+            connection.lookWithin(answerTimeoutNanos); // its JOB_CREATED is due by then
             try {
                 connection.send(packet);
             } catch (GearmanProtocolException e) {
@@ -122,31 +125,45 @@ final class ClientConnection implements ConnectionWatchdog.Watched {
      * heard for heartbeatInterval.
      */
     @Override
-    public void check(long nowNanos) {
+    public long check(long nowNanos) {
         if (closed) {
-            return;
+            return Long.MAX_VALUE;
         }
         Submission oldest = awaitingHandle.peek();
         long heartbeat = heartbeatSentNanos;
         long awaitedSince = oldest != null ? oldest.sentNanos : heartbeat;
         long heard = connection.lastHeardNanos();
+        long answerDue = Long.MAX_VALUE;
         if (awaitedSince != 0) {
             long silentSince = heard - awaitedSince > 0 ? heard : awaitedSince;
-            if ((nowNanos - silentSince) / 1_000_000L >= answerTimeoutMillis) {
+            answerDue = answerTimeoutNanos - (nowNanos - silentSince);
+            if (answerDue <= 0) {
                 connection.closeBecause("gearmand " + server() + " did not answer within " + answerTimeoutMillis
                                         + " ms (awaiting " + (oldest != null ? "JOB_CREATED" : "the heartbeat")
                                         + ")");
-                return;
+                return Long.MAX_VALUE;
             }
         }
-        if (heartbeat == 0 && !running.isEmpty() && nowNanos - heard >= heartbeatNanos) {
-            heartbeatSentNanos = nowNanos;
-            try {
-                connection.send(request(PacketType.ECHO_REQ, HEARTBEAT));
-            } catch (IOException e) {
-                connection.closeBecause("heartbeat to gearmand " + server() + " failed: " + e.getMessage());
-            }
+        if (heartbeat != 0 || running.isEmpty()) {
+            return answerDue;
         }
+        long heartbeatDue = heartbeatNanos - (nowNanos - heard);
+        if (heartbeatDue > 0) {
+            return Math.min(answerDue, heartbeatDue);
+        }
+        heartbeatSentNanos = nowNanos;
+        try {
+            connection.send(request(PacketType.ECHO_REQ, HEARTBEAT));
+        } catch (IOException e) {
+            connection.closeBecause("heartbeat to gearmand " + server() + " failed: " + e.getMessage());
+            return Long.MAX_VALUE;
+        }
+        return Math.min(answerDue, answerTimeoutNanos);
+    }
+
+    @Override
+    public void watchedBy(ConnectionWatchdog watchdog) {
+        connection.watchedBy(watchdog);
     }
 
     private void readLoop() {

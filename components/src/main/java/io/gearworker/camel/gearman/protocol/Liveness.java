@@ -6,7 +6,8 @@ import java.time.Duration;
  * How long a connection may wait on its server. {@code connectTimeout} bounds the TCP connect; {@code answerTimeout}
  * bounds every awaited answer (a grab, an ECHO, a JOB_CREATED); an idle connection that waits on its server proves
  * it alive every {@code heartbeatInterval} with an ECHO round trip. A silently lost server is therefore noticed
- * within the {@linkplain #bound() liveness bound}, heartbeatInterval + answerTimeout (plus one watchdog tick).
+ * within the {@linkplain #bound() liveness bound}, heartbeatInterval + answerTimeout (plus the watchdog's slack,
+ * {@link #tick()}).
  */
 public record Liveness(Duration connectTimeout, Duration answerTimeout, Duration heartbeatInterval) {
 
@@ -28,8 +29,8 @@ public record Liveness(Duration connectTimeout, Duration answerTimeout, Duration
     }
 
     /**
-     * How often the watchdog looks at its connections: a tenth of the shorter of answerTimeout and heartbeatInterval,
-     * between 10 and 250 ms, so a deadline is enforced at most that late.
+     * How late the watchdog may enforce a deadline (it lets deadlines that close to a planned look wait for it):
+     * a tenth of the shorter of answerTimeout and heartbeatInterval, between 10 and 250 ms.
      */
     public Duration tick() {
         long shorter = Math.min(answerTimeout.toMillis(), heartbeatInterval.toMillis());

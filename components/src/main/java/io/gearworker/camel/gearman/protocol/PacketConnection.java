@@ -10,6 +10,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketOption;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 
 import jdk.net.ExtendedSocketOptions;
 
@@ -47,6 +48,7 @@ public final class PacketConnection implements Closeable {
     private volatile String awaited;        // what the awaited answer answers, for the message
     private volatile long lastHeard;        // System.nanoTime() of the last packet received (or of the connect)
     private volatile String closedBecause;  // set when a deadline closed the connection
+    private volatile ConnectionWatchdog watchdog; // told of each new deadline; null until watched
 
     private PacketConnection(ServerAddress server, PacketCodec codec, Socket socket) throws IOException {
         this.server = server;
@@ -137,6 +139,20 @@ public final class PacketConnection implements Closeable {
         this.answerTimeoutMillis = timeoutMillis;
         long now = System.nanoTime();
         this.awaitingSince = now == 0 ? 1 : now;
+        lookWithin(TimeUnit.MILLISECONDS.toNanos(timeoutMillis));
+    }
+
+    /** The watchdog that enforces this connection's deadlines. */
+    public void watchedBy(ConnectionWatchdog w) {
+        this.watchdog = w;
+    }
+
+    /** Tells the watchdog (once watched) that a deadline of this connection falls within {@code delayNanos}. */
+    public void lookWithin(long delayNanos) {
+        ConnectionWatchdog w = watchdog;
+        if (w != null) {
+            w.lookWithin(delayNanos);
+        }
     }
 
     /** The awaited answer came. */
@@ -150,17 +166,25 @@ public final class PacketConnection implements Closeable {
     }
 
     /**
+     * Nanoseconds from {@code nowNanos} until gearmand has been silent for answerTimeout while an answer is awaited;
+     * {@link Long#MAX_VALUE} when none is awaited.
+     */
+    public long answerDueInNanos(long nowNanos) {
+        long since = awaitingSince;
+        if (since == 0) {
+            return Long.MAX_VALUE;
+        }
+        long heard = lastHeard;
+        long silentSince = heard - since > 0 ? heard : since;
+        return TimeUnit.MILLISECONDS.toNanos(answerTimeoutMillis) - (nowNanos - silentSince);
+    }
+
+    /**
      * Closes the connection when an answer is awaited and gearmand has been silent for answerTimeout at
      * {@code nowNanos}; true when it did.
      */
     public boolean closeIfOverdue(long nowNanos) {
-        long since = awaitingSince;
-        if (since == 0) {
-            return false;
-        }
-        long heard = lastHeard;
-        long silentSince = heard - since > 0 ? heard : since;
-        if ((nowNanos - silentSince) / 1_000_000L < answerTimeoutMillis) {
+        if (answerDueInNanos(nowNanos) > 0) {
             return false;
         }
         closeBecause("gearmand " + server + " did not answer within " + answerTimeoutMillis + " ms (awaiting "

@@ -172,6 +172,8 @@ public final class WorkerConnection implements Closeable, ConnectionWatchdog.Wat
             asleep = true;
             heartbeatSent = false;
         }
+        // the first heartbeat of this sleep is due then
+        connection.lookWithin(heartbeatNanos - (System.nanoTime() - connection.lastHeardNanos()));
         connection.send(request(PacketType.PRE_SLEEP));
     }
 
@@ -204,17 +206,22 @@ public final class WorkerConnection implements Closeable, ConnectionWatchdog.Wat
 
     /**
      * The watchdog's look: a connection asleep for heartbeatInterval since it last heard from gearmand sends an
-     * ECHO; any awaited answer that is overdue closes the connection.
+     * ECHO; any awaited answer that is overdue closes the connection. Answers when the next of these is due.
      */
     @Override
-    public void check(long nowNanos) {
+    public long check(long nowNanos) {
         if (connection.closeIfOverdue(nowNanos)) {
-            return;
+            return Long.MAX_VALUE;
         }
+        long answerDue = connection.answerDueInNanos(nowNanos);
         synchronized (sleep) {
             // under the lock the reader takes on waking: the ECHO leaves before the next grab, never after it
-            if (!asleep || heartbeatSent || nowNanos - connection.lastHeardNanos() < heartbeatNanos) {
-                return;
+            if (!asleep || heartbeatSent) {
+                return answerDue;
+            }
+            long heartbeatDue = heartbeatNanos - (nowNanos - connection.lastHeardNanos());
+            if (heartbeatDue > 0) {
+                return Math.min(answerDue, heartbeatDue);
             }
             heartbeatSent = true;
             connection.awaitAnswerWithin(answerTimeoutMillis, "the heartbeat");
@@ -222,8 +229,15 @@ public final class WorkerConnection implements Closeable, ConnectionWatchdog.Wat
                 connection.send(request(PacketType.ECHO_REQ, HEARTBEAT));
             } catch (IOException e) {
                 connection.closeBecause("heartbeat to gearmand " + server() + " failed: " + e.getMessage());
+                return Long.MAX_VALUE;
             }
+            return connection.answerDueInNanos(nowNanos);
         }
+    }
+
+    @Override
+    public void watchedBy(ConnectionWatchdog watchdog) {
+        connection.watchedBy(watchdog);
     }
 
     private GearmanProtocolException error(Packet p) {
