@@ -72,7 +72,7 @@ public class GearmanComponent extends HealthCheckComponent {
 
     /**
      * The one thread that runs every consumer's and producer's {@link ConnectionWatchdog} task (each a few
-     * microseconds per tick), from Camel's executor service manager.
+     * microseconds per look, planned for when a heartbeat or an answer is due), from Camel's executor service manager.
      */
     synchronized ScheduledExecutorService watchdogScheduler() {
         if (watchdogs == null) {
