@@ -71,7 +71,7 @@ public final class TerminateCommand implements Callable<Integer> {
         up.forEach(w -> out.println("UP " + w.id()));
         out.flush();
 
-        try (ControlClient control = new ControlClient(targets.controlSecret, Duration.ofSeconds(5))) {
+        try (ControlClient control = new ControlClient(targets.secret(spec.commandLine()), Duration.ofSeconds(5))) {
             if (rolling) {
                 if (batch >= up.size() && up.size() > 1) {
                     System.err.println("--batch " + batch + " takes all " + up.size() + " targets at once: a "

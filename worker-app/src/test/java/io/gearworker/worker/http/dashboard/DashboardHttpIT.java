@@ -125,7 +125,7 @@ class DashboardHttpIT {
             // the PHP worker's control function knows only 'terminate' (it answers 'ok' to anything): it is listed
             // from gearmand's 'workers' all the same, its state unknown
             assertThat(worker(fleet, phpId)).containsEntry("control", true).containsEntry("state", "unknown")
-                    .containsEntry("pid", null).containsEntry("status_error", "answers 'status' with 'ok', not a status")
+                    .containsEntry("pid", null).containsEntry("status_error", "answers 'status' with something that is not a status")
                     .containsEntry("functions", List.of("reverse", "sleep"));
 
             Map<String, Object> reverse = function(fleet, "reverse");
