@@ -122,10 +122,11 @@ class DashboardHttpIT {
             assertThat(map(workerA.get("limits"))).containsEntry("max_jobs", 1000L);
             assertThat(worker(fleet, b.workerId())).containsEntry("state", "running").containsEntry("pid", b.pid())
                     .containsEntry("slots", 1L);
-            // the PHP worker's control function knows only 'terminate' (it answers 'ok' to anything): it is listed
-            // from gearmand's 'workers' all the same, its state unknown
+            // the PHP worker's control function knows only 'terminate' (it answers 'ok' to anything, unsigned): it
+            // is listed from gearmand's 'workers' all the same, its state unknown, its answer not shown
             assertThat(worker(fleet, phpId)).containsEntry("control", true).containsEntry("state", "unknown")
-                    .containsEntry("pid", null).containsEntry("status_error", "answers 'status' with something that is not a status")
+                    .containsEntry("pid", null)
+                    .containsEntry("status_error", "status failed: the answer is not signed with the control secret")
                     .containsEntry("functions", List.of("reverse", "sleep"));
 
             Map<String, Object> reverse = function(fleet, "reverse");
