@@ -8,7 +8,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -21,8 +20,8 @@ import io.gearworker.camel.gearman.test.ExternalProcess;
 import io.gearworker.camel.gearman.test.Gearman;
 import io.gearworker.camel.gearman.test.GearmandExtension;
 import io.gearworker.worker.DashboardProcess;
+import io.gearworker.worker.SignedControl;
 import io.gearworker.worker.WorkerProcessHandle;
-import io.gearworker.worker.fleet.ControlProof;
 import io.gearworker.worker.fleet.Wire;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -246,13 +245,8 @@ class DashboardHttpIT {
         return a.events(JOB_STARTED).size() + b.events(JOB_STARTED).size();
     }
 
-    /** The worker's status answer, asked with a proof of the secret; the signed answer's body is checked. */
     private static String controlStatus(WorkerProcessHandle w) throws IOException {
-        ControlProof proof = new ControlProof(SECRET);
-        String nonce = ControlProof.newNonce();
-        String signed = Gearman.call(GEARMAND.address(), "_worker_" + w.workerId(),
-                proof.request("status", w.workerId(), Instant.now().getEpochSecond(), nonce), LIMIT);
-        return proof.verifiedBody(w.workerId(), "status", nonce, signed);
+        return SignedControl.call(GEARMAND.address(), w.workerId(), "status", SECRET, LIMIT);
     }
 
     static Map<String, Object> fleet(DashboardProcess dashboard) throws IOException, InterruptedException {
