@@ -94,12 +94,12 @@ public final class TerminateCommand implements Callable<Integer> {
                 return result.allBack() && selection.missing().isEmpty() ? 0 : 1;
             }
             Termination termination = new Termination(fleet, control, out, System.err);
-            Map<String, Long> pids = termination.pidsOf(up);
+            Map<String, String> statuses = termination.statusesOf(up);
             if (quietFirst) {
                 termination.send(up, "quiet");
             }
             termination.send(up, "terminate");
-            List<String> stillUp = termination.await(up, pids, false, wait);
+            List<String> stillUp = termination.await(up, statuses, false, wait);
             if (!stillUp.isEmpty()) {
                 out.println("still up after " + wait.toMillis() + " ms: " + String.join(" ", stillUp));
                 return 1;

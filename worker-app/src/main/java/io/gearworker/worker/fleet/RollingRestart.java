@@ -79,10 +79,10 @@ public final class RollingRestart {
 
     /** Terminates one batch and waits for each target to be DOWN, then BACK; returns the ids that failed. */
     private List<String> restart(List<Worker> batch) throws IOException, InterruptedException {
-        Map<String, Long> pids = termination.pidsOf(batch);
+        Map<String, String> statuses = termination.statusesOf(batch);
         Set<String> refused = termination.send(batch, "terminate");
         List<Worker> terminating = batch.stream().filter(w -> !refused.contains(w.id())).toList();
-        List<String> failed = new ArrayList<>(termination.await(terminating, pids, true, wait));
+        List<String> failed = new ArrayList<>(termination.await(terminating, statuses, true, wait));
         if (!failed.isEmpty()) {
             out.println("not back after " + wait.toMillis() + " ms: " + String.join(" ", failed));
         }

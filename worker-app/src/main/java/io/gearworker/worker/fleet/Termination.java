@@ -42,19 +42,19 @@ public final class Termination {
     }
 
     /**
-     * The pid each target reports in its {@code status}, for the workers that answer one (ours do; the seed's PHP
-     * workers don't): gearmand reuses connection numbers, so a process respawned fast under the same id could sit
-     * on the old one's numbers, but it cannot have the old one's pid.
+     * What each target answers to {@code status} now, for the workers that answer (ours do; the seed's PHP workers
+     * don't): the pid in it tells the target from a process respawned under the same id, which gearmand may even
+     * give the old one's connection numbers. Kept as text: read only when a pid check needs it, so no JSON reading
+     * delays the termination.
      */
-    public Map<String, Long> pidsOf(Collection<Worker> workers) {
-        Map<String, Long> pids = new HashMap<>();
+    public Map<String, String> statusesOf(Collection<Worker> workers) {
+        Map<String, String> answers = new HashMap<>();
         for (ControlClient.Reply r : control.broadcast(workers, "status")) {
-            Long pid = r.ok() ? pid(r.answer()) : null;
-            if (pid != null) {
-                pids.put(r.worker().id(), pid);
+            if (r.ok()) {
+                answers.put(r.worker().id(), r.answer());
             }
         }
-        return pids;
+        return answers;
     }
 
     /** Sends the command to every worker at once; returns the ids whose command failed (each named on err). */
@@ -72,10 +72,11 @@ public final class Termination {
     /**
      * Watches the targets until each is down (and, with {@code awaitBack}, back) or the wait is over.
      *
-     * @param pids the targets' pids from before they were asked to terminate ({@link #pidsOf})
+     * @param statuses the targets' status answers from before they were asked to terminate ({@link #statusesOf})
      * @return the ids not yet down, then those down but not back; empty when all made it in time
      */
-    public List<String> await(Collection<Worker> targets, Map<String, Long> pids, boolean awaitBack, Duration wait)
+    public List<String> await(Collection<Worker> targets, Map<String, String> statuses, boolean awaitBack,
+                              Duration wait)
             throws IOException, InterruptedException {
         if (targets.isEmpty()) {
             return List.of();
@@ -91,7 +92,7 @@ public final class Termination {
             boolean checkPids = System.nanoTime() > nextPidCheck;
             for (Worker target : new ArrayList<>(up.values())) {
                 if (isGone(target, now.get(target.id()))
-                        || checkPids && isRespawned(target, pids.get(target.id()))) {
+                        || checkPids && isRespawned(target, statuses.get(target.id()))) {
                     up.remove(target.id());
                     if (awaitBack) {
                         down.put(target.id(), target);
@@ -142,7 +143,8 @@ public final class Termination {
     }
 
     /** True when a process with another pid now answers for the target's id: the target itself is gone. */
-    private boolean isRespawned(Worker target, Long pid) {
+    private boolean isRespawned(Worker target, String statusBefore) {
+        Long pid = statusBefore == null ? null : pid(statusBefore);
         if (pid == null) {
             return false;
         }
