@@ -1,6 +1,7 @@
 package io.gearworker.routes.workflow;
 
 import org.apache.camel.CamelContext;
+import org.apache.camel.PropertyBindingException;
 
 /** A workflow route's settings, read from Camel's properties when the route is built; a bad value names the key. */
 final class WorkflowSettings {
@@ -14,7 +15,7 @@ final class WorkflowSettings {
     String text(String key, String defaultValue) {
         String value = context.getPropertiesComponent().resolveProperty(key).orElse(defaultValue).trim();
         if (value.isEmpty()) {
-            throw new IllegalArgumentException("property " + key + " must not be empty");
+            throw bad(key, value, "must not be empty");
         }
         return value;
     }
@@ -22,8 +23,7 @@ final class WorkflowSettings {
     int positiveInt(String key, int defaultValue) {
         long value = positiveLong(key, defaultValue);
         if (value > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("property " + key + " must be a whole number from 1 to "
-                                               + Integer.MAX_VALUE + ", got " + value);
+            throw bad(key, Long.toString(value), "must be a whole number from 1 to " + Integer.MAX_VALUE);
         }
         return (int) value;
     }
@@ -38,6 +38,14 @@ final class WorkflowSettings {
         } catch (NumberFormatException e) {
             // reported below
         }
-        throw new IllegalArgumentException("property " + key + " must be a whole number >= 1, got '" + text + "'");
+        throw bad(key, text, "must be a whole number >= 1");
+    }
+
+    /**
+     * A setting that does not bind, as Camel reports one of its own: the worker tells it from other start-up
+     * failures by its type and reports it in one line with the key and the value as written.
+     */
+    private static PropertyBindingException bad(String key, String value, String reason) {
+        return new PropertyBindingException("workflow route settings", key, value, new IllegalArgumentException(reason));
     }
 }

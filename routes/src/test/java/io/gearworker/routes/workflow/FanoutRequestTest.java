@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
 
+import org.apache.camel.PropertyBindingException;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.junit.jupiter.api.Test;
 
@@ -53,7 +54,11 @@ class FanoutRequestTest {
                     WorkflowContext.props(FanoutRoute.MAX_IN_FLIGHT, "0"));
             WorkflowSettings settings = new WorkflowSettings(context);
             assertThatThrownBy(() -> settings.positiveInt(FanoutRoute.MAX_IN_FLIGHT, 16))
-                    .hasMessage("property fanout.max-in-flight must be a whole number >= 1, got '0'");
+                    .isInstanceOfSatisfying(PropertyBindingException.class, e -> {
+                        assertThat(e.getPropertyName()).isEqualTo("fanout.max-in-flight");
+                        assertThat(e.getValue()).isEqualTo("0");
+                    })
+                    .hasRootCauseMessage("must be a whole number >= 1");
             assertThat(settings.positiveLong(FanoutRoute.CHILD_TIMEOUT, 60_000)).isEqualTo(60_000);
         }
     }

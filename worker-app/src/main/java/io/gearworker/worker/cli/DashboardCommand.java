@@ -71,8 +71,8 @@ public final class DashboardCommand implements Callable<Integer> {
     List<String> allowedHosts = new ArrayList<>();
 
     @Option(names = "--control-secret", paramLabel = "SECRET",
-            description = "The workers' control secret (env GEARMAN_CONTROL_SECRET): sent with every control "
-                          + "command, and required from the page (header X-Control-Secret) for actions.")
+            description = "The workers' control secret (env GEARMAN_CONTROL_SECRET): proves every control "
+                          + "command (never sent itself), and required from the page (header X-Control-Secret) for actions.")
     String controlSecret;
 
     @Option(names = "--allow-actions", description = "Allow the page to quiet, resume, terminate and rolling-restart "
@@ -99,15 +99,16 @@ public final class DashboardCommand implements Callable<Integer> {
                                                                  + "log files, e.g. " + log + "/*.events.log");
             }
         }
+        String secret = ControlTargets.normalisedSecret(spec.commandLine(), controlSecret);
         Fleet fleet = new Fleet(new AdminClient(Duration.ofSeconds(2)), addresses);
         ScheduledExecutorService refresher = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "dashboard-refresh");
             t.setDaemon(true);
             return t;
         });
-        try (ControlClient control = new ControlClient(controlSecret, Duration.ofSeconds(2))) {
+        try (ControlClient control = new ControlClient(secret, Duration.ofSeconds(2))) {
             FleetCollector collector = new FleetCollector(fleet, control, logs, logWindow);
-            try (FleetActions actions = new FleetActions(allowActions, controlSecret, fleet, control, collector,
+            try (FleetActions actions = new FleetActions(allowActions, secret, fleet, control, collector,
                     rollingWait);
                  DashboardServer server = startServer(collector, actions)) {
                 refresher.scheduleWithFixedDelay(() -> {
@@ -119,7 +120,7 @@ public final class DashboardCommand implements Callable<Integer> {
                 }, 0, REFRESH.toMillis(), TimeUnit.MILLISECONDS);
                 InetSocketAddress bound = server.address();
                 System.out.println("dashboard: http://" + bound.getHostString() + ":" + bound.getPort() + "/"
-                                   + (allowActions ? " (actions on" + (controlSecret == null || controlSecret.isEmpty()
+                                   + (allowActions ? " (actions on" + (secret == null
                                            ? ", no control secret)" : ", with the control secret)") : ""));
                 System.out.flush();
                 CountDownLatch interrupted = new CountDownLatch(1);

@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
+import io.gearworker.worker.fleet.ControlSecret;
 import picocli.CommandLine.Spec;
 
 @Command(name = "run", mixinStandardHelpOptions = true,
@@ -87,7 +88,8 @@ public final class RunCommand implements Callable<Integer> {
     Long maxMemory;
 
     @Option(names = "--control-secret", paramLabel = "SECRET",
-            description = "Control commands sent to _worker_<id> must carry this secret ('terminate SECRET')."
+            description = "Control commands sent to _worker_<id> must carry a proof of this secret (it never travels itself);"
+                          + " surrounding whitespace is dropped."
                           + " Prefer the environment (GEARMAN_CONTROL_SECRET): a command line is visible in ps.")
     String controlSecret;
 
@@ -180,9 +182,15 @@ public final class RunCommand implements Callable<Integer> {
         if (httpHost.isBlank()) {
             throw usage("--http-host must be a host name or address, e.g. 127.0.0.1 or 0.0.0.0");
         }
+        String secret;
+        try {
+            secret = ControlSecret.normalise(controlSecret);
+        } catch (IllegalArgumentException e) {
+            throw usage(e.getMessage());
+        }
         String id = workerId != null ? workerId : GearmanEndpoint.defaultWorkerId();
         return new WorkerSettings(servers, id, routes, packages, concurrency, shutdownTimeout,
-                new RestartLimits(maxJobs, maxJobsJitter, maxLifetime, maxLifetimeJitter, maxMemory), controlSecret, jmx, httpHost,
+                new RestartLimits(maxJobs, maxJobsJitter, maxLifetime, maxLifetimeJitter, maxMemory), secret, jmx, httpHost,
                 httpPort);
     }
 

@@ -17,7 +17,9 @@ import io.gearworker.worker.fleet.Wire;
 import io.gearworker.worker.fleet.WorkerStatus;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 @Command(name = "status", mixinStandardHelpOptions = true,
          description = "Ask workers for their status (control command 'status'): a table, or JSON lines.")
@@ -34,8 +36,12 @@ public final class StatusCommand implements Callable<Integer> {
 
     private static final String[] COLUMNS = { "id", "pid", "state", "uptime_s", "jobs_done", "in_flight", "slots" };
 
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() throws IOException {
+        String secret = targets.secret(spec.commandLine());
         List<ServerAddress> addresses = servers.addresses();
         Fleet.Selection selection = targets.select(new Fleet(new AdminClient(Duration.ofSeconds(3)), addresses));
         selection.missing().forEach(id -> System.err.println(
@@ -45,10 +51,15 @@ public final class StatusCommand implements Callable<Integer> {
         if (!json) {
             out.println(String.join("\t", COLUMNS) + "\tlimits");
         }
-        try (ControlClient control = new ControlClient(targets.controlSecret, Duration.ofSeconds(5))) {
+        try (ControlClient control = new ControlClient(secret, Duration.ofSeconds(5))) {
             for (ControlClient.Reply r : control.broadcast(selection.found(), "status")) {
-                if (r.ok()) {
-                    out.println(json ? r.answer() : row(r.answer()));
+                WorkerStatus status = r.ok() ? parsed(r.answer()) : null;
+                if (status != null) {
+                    // only the parsed fields, never the answer's text: whoever answered may have made it up
+                    out.println(json ? Wire.json().writeValueAsString(status) : row(status));
+                } else if (r.ok()) {
+                    System.err.println("status " + r.worker().id() + " failed: the answer is not a status");
+                    code = 1;
                 } else {
                     System.err.println("status " + r.worker().id() + " failed: " + r.error().getMessage());
                     code = 1;
@@ -59,9 +70,16 @@ public final class StatusCommand implements Callable<Integer> {
         return code;
     }
 
+    private static WorkerStatus parsed(String answer) {
+        try {
+            return WorkerStatus.parse(answer);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
     /** One table row from a status answer: the scalar columns, then the limits set as key=value pairs. */
-    static String row(String answer) throws IOException {
-        WorkerStatus s = WorkerStatus.parse(answer);
+    static String row(WorkerStatus s) {
         List<String> cells = new ArrayList<>();
         for (Object value : new Object[] { s.id(), s.pid(), s.state(), s.uptimeS(), s.jobsDone(), s.inFlight(),
                                            s.slots() }) {

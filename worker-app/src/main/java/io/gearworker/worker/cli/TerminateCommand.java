@@ -20,6 +20,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
+import sun.misc.Signal;
 
 @Command(name = "terminate", mixinStandardHelpOptions = true,
          description = "Gracefully terminate workers remotely: each finishes its jobs in flight and exits. Prints "
@@ -71,14 +72,25 @@ public final class TerminateCommand implements Callable<Integer> {
         up.forEach(w -> out.println("UP " + w.id()));
         out.flush();
 
-        try (ControlClient control = new ControlClient(targets.controlSecret, Duration.ofSeconds(5))) {
+        try (ControlClient control = new ControlClient(targets.secret(spec.commandLine()), Duration.ofSeconds(5))) {
             if (rolling) {
                 if (batch >= up.size() && up.size() > 1) {
                     System.err.println("--batch " + batch + " takes all " + up.size() + " targets at once: a "
                                        + "function only they serve has no worker until they are back");
                 }
-                RollingRestart.Result result = new RollingRestart(fleet, control, batch, wait, out, System.err)
-                        .run(up);
+                RollingRestart rollingRestart = new RollingRestart(fleet, control, batch, wait, out, System.err);
+                // interrupted halfway, it says what it left: the operator must not take a half-done rollout for done
+                for (String name : List.of("INT", "TERM")) {
+                    Signal.handle(new Signal(name), s -> {
+                        List<String> left = rollingRestart.notRestarted();
+                        if (!left.isEmpty()) {
+                            out.println("NOT RESTARTED " + String.join(" ", left));
+                        }
+                        out.flush();
+                        Runtime.getRuntime().halt(128 + s.getNumber());
+                    });
+                }
+                RollingRestart.Result result = rollingRestart.run(up);
                 return result.allBack() && selection.missing().isEmpty() ? 0 : 1;
             }
             Termination termination = new Termination(fleet, control, out, System.err);

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A rolling restart: terminates the targets a batch at a time and starts the next batch only when every target of
@@ -25,6 +26,8 @@ public final class RollingRestart {
         }
     }
 
+    private final Set<String> restarted = ConcurrentHashMap.newKeySet();
+    private volatile List<Worker> targets = List.of();
     private final Termination termination;
     private final int batchSize;
     private final Duration wait;
@@ -48,6 +51,7 @@ public final class RollingRestart {
 
     /** Restarts the targets, batch after batch, in the order given. */
     public Result run(List<Worker> targets) throws IOException, InterruptedException {
+        this.targets = List.copyOf(targets);
         for (int from = 0; from < targets.size(); from += batchSize) {
             List<Worker> batch = targets.subList(from, Math.min(targets.size(), from + batchSize));
             List<String> notBack = restart(batch);
@@ -60,8 +64,17 @@ public final class RollingRestart {
                 out.flush();
                 return new Result(notBack, notRestarted);
             }
+            batch.forEach(w -> restarted.add(w.id()));
         }
         return new Result(List.of(), List.of());
+    }
+
+    /**
+     * The targets not known to be restarted yet: those not terminated, and those of the batch under way (down,
+     * perhaps, but not seen back). Safe to call from another thread, e.g. a signal handler interrupting the run.
+     */
+    public List<String> notRestarted() {
+        return targets.stream().map(Worker::id).filter(id -> !restarted.contains(id)).toList();
     }
 
     /** Terminates one batch and waits for each target to be DOWN, then BACK; returns the ids that failed. */

@@ -42,8 +42,20 @@ public final class StartupErrors {
             line.append(": ");
         }
         // the binding exception names the property; otherwise the innermost cause says what is wrong with which option
-        String what = binding != null ? binding.getMessage() : deepest.getMessage();
+        String what = binding != null ? bindingError(binding) : deepest.getMessage();
         line.append(what != null ? what : deepest.toString());
         return line.toString().replaceAll("\\s*[\\r\\n]+\\s*", " ");
+    }
+
+    /** The property as written and why it does not bind, when the exception says; else Camel's own message. */
+    private static String bindingError(PropertyBindingException binding) {
+        Throwable cause = binding.getCause();
+        if (binding.getPropertyName() == null || cause == null || cause.getMessage() == null) {
+            return binding.getMessage();
+        }
+        String name = binding.getOptionKey() != null
+                      ? (binding.getOptionPrefix() == null ? "" : binding.getOptionPrefix()) + binding.getOptionKey()
+                      : binding.getPropertyName();
+        return "property " + name + " = " + binding.getValue() + ": " + cause.getMessage();
     }
 }

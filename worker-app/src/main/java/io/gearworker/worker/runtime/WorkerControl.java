@@ -1,11 +1,10 @@
 package io.gearworker.worker.runtime;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.List;
 
 import io.gearworker.camel.gearman.GearmanConsumer;
 import io.gearworker.worker.fleet.ControlFunction;
+import io.gearworker.worker.fleet.ControlProof;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
@@ -17,10 +16,12 @@ import org.slf4j.LoggerFactory;
 /**
  * The worker's control function {@code _worker_<id>} (the seed's naming): {@code terminate} drains and exits,
  * {@code status} answers a JSON summary, {@code quiet} stops grabbing while staying connected, {@code resume}
- * grabs again (refused once the worker is stopping). With a control secret set, every command must carry it
- * ({@code terminate <secret>}); it is compared in constant time and never logged: no log line or error quotes
- * the workload, whatever it holds. A refused or unknown command fails the control job (WORK_FAIL) with one
- * warning line and no stack trace.
+ * grabs again (refused once the worker is stopping). With a control secret set, every command must carry a fresh
+ * proof of it ({@link ControlProof}: {@code terminate v1 <ts> <nonce> <mac>}), used once, and every answer is signed;
+ * the secret itself is never accepted on the wire. Without one, the seed's plain commands work (and the worker warns
+ * at start that control is open). No log line or error quotes the workload, whatever it holds. A refused or unknown
+ * command fails the control job (WORK_FAIL) with a rate-limited warning line and no stack trace; routine commands
+ * ({@code status}, polled every second by an open dashboard) are logged at DEBUG only.
  */
 public final class WorkerControl implements Processor {
 
@@ -32,14 +33,21 @@ public final class WorkerControl implements Processor {
     private final StopControl stop;
     private final WorkerMode mode;
     private final WorkerState state;
-    private final byte[] secret;
+    private final ControlProof proof;
+    private final ReplayGuard replays = new ReplayGuard();
+    private final RefusalLog refusals = new RefusalLog(LOG);
 
+    /** @param secret the normalised control secret, {@code null} for none */
     WorkerControl(WorkerSettings settings, StopControl stop, WorkerMode mode, WorkerState state, String secret) {
         this.settings = settings;
         this.stop = stop;
         this.mode = mode;
         this.state = state;
-        this.secret = secret == null || secret.isEmpty() ? null : secret.getBytes(StandardCharsets.UTF_8);
+        this.proof = secret == null ? null : new ControlProof(secret);
+        if (proof == null) {
+            LOG.warn("No control secret set: control is open, any Gearman client can quiet or terminate this worker"
+                     + " through {} (set GEARMAN_CONTROL_SECRET)", new ControlFunction(settings.workerId()));
+        }
     }
 
     @Override
@@ -47,17 +55,24 @@ public final class WorkerControl implements Processor {
         // the workload may hold the secret anywhere (a client that put it first, or sent it alone): no log line
         // and no exception message ever quotes the workload, only a command known to be one
         String workload = exchange.getMessage().getBody(String.class);
-        String[] parts = (workload == null ? "" : workload.trim()).split("\\s+", 2);
-        String command = parts[0];
+        String command = (workload == null ? "" : workload.strip()).split("\\s+", 2)[0];
         if (!COMMANDS.contains(command)) {
-            LOG.warn("Control command refused: unknown command ({} characters); known: {}",
-                    workload == null ? 0 : workload.length(), String.join(", ", COMMANDS));
+            refusals.refused("Control command refused: unknown command (" + (workload == null ? 0 : workload.length())
+                             + " characters); known: " + String.join(", ", COMMANDS));
             throw new RefusedCommandException("unknown control command; known: " + String.join(", ", COMMANDS));
         }
-        if (secret != null && !MessageDigest.isEqual(secret,
-                (parts.length > 1 ? parts[1] : "").getBytes(StandardCharsets.UTF_8))) {
-            LOG.warn("Control command '{}' refused: wrong or missing secret", command);
-            throw new RefusedCommandException("control command '" + command + "' refused: wrong or missing secret");
+        ControlProof.Request request = null;
+        if (proof != null) {
+            request = ControlProof.Request.parse(workload);
+            String refusal = request == null || !request.command().equals(command)
+                             ? "no proof of the control secret"
+                             : !proof.verify(request, settings.workerId()) ? "wrong proof of the control secret"
+                             : replays.refusal(request.nonce(), request.epochSecond(),
+                                     System.currentTimeMillis() / 1000);
+            if (refusal != null) {
+                refusals.refused("Control command '" + command + "' refused: " + refusal);
+                throw new RefusedCommandException("control command '" + command + "' refused");
+            }
         }
         String reply;
         try {
@@ -69,8 +84,12 @@ public final class WorkerControl implements Processor {
             LOG.warn("Control command '{}' failed: {}", command, e.toString());
             throw e;
         }
-        LOG.info("Control command '{}' done", command);
-        exchange.getMessage().setBody(reply);
+        if (command.equals("status")) {
+            LOG.debug("Control command 'status' done");
+        } else {
+            LOG.info("Control command '{}' done", command);
+        }
+        exchange.getMessage().setBody(request == null ? reply : proof.answer(settings.workerId(), request, reply));
     }
 
     private String answer(CamelContext context, String command) throws Exception {
@@ -85,7 +104,7 @@ public final class WorkerControl implements Processor {
             }
             case "resume" -> {
                 if (!setGrabbing(context, true)) {
-                    LOG.warn("Control command 'resume' refused: stopping ({})", mode.stopReason());
+                    refusals.refused("Control command 'resume' refused: stopping (" + mode.stopReason() + ")");
                     throw new RefusedCommandException("control command 'resume' refused: worker "
                                                       + settings.workerId() + " is stopping (" + mode.stopReason()
                                                       + ")");

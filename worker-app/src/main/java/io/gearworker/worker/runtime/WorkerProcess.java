@@ -59,6 +59,17 @@ public final class WorkerProcess {
         LOG.info("Worker {} starting: servers {}, {} slot(s), shutdown timeout {} ms", settings.workerId(),
                 settings.servers(), settings.concurrency(), settings.shutdownTimeout().toMillis());
 
+        String propertyProblem;
+        try {
+            propertyProblem = ComponentProperties.problem(Path.of("application.properties"));
+        } catch (IOException e) {
+            propertyProblem = "application.properties: cannot read: " + e.getMessage();
+        }
+        if (propertyProblem != null) {
+            System.err.println("gearman-worker: bad configuration: " + propertyProblem);
+            events.exit("error", 0, EXIT_CONFIG);
+            return EXIT_CONFIG;
+        }
         GearmanComponent gearman = new GearmanComponent();
         gearman.addJobListener(jobs);
         main.bind("gearman", gearman);

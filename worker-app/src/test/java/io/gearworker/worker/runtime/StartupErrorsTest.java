@@ -34,6 +34,15 @@ class StartupErrorsTest {
     }
 
     @Test
+    void aSettingThatDoesNotBindIsReportedWithItsValueAsWritten() {
+        Exception e = new RuntimeException("wrapped", new PropertyBindingException("workflow route settings",
+                "fanout.max-in-flight", "0", new IllegalArgumentException("must be a whole number >= 1")));
+
+        assertThat(StartupErrors.configurationError(e))
+                .isEqualTo("property fanout.max-in-flight = 0: must be a whole number >= 1");
+    }
+
+    @Test
     void otherStartupFailuresAreNotConfigurationErrors() {
         Exception e = new FailedToStartRouteException("reverse", "cannot reach gearmand",
                 new IOException("Connection refused"));

@@ -88,7 +88,7 @@ public final class FleetActions implements AutoCloseable {
     /** True when no secret is set, or the one presented matches it (compared in constant time). */
     boolean authorized(String presented) {
         return secret == null
-               || presented != null && MessageDigest.isEqual(secret, presented.getBytes(StandardCharsets.UTF_8));
+               || presented != null && MessageDigest.isEqual(secret, presented.strip().getBytes(StandardCharsets.UTF_8));
     }
 
     State state() {

@@ -125,16 +125,12 @@ public final class FleetCollector {
             try {
                 return WorkerView.withStatus(w.id(), host, servers, functions, WorkerStatus.parse(status.answer()));
             } catch (IOException e) {
-                // e.g. the seed's PHP workers, whose control function answers every command with "ok"
-                error = "answers 'status' with '" + abbreviate(status.answer()) + "', not a status";
+                // e.g. the seed's PHP workers, whose control function answers every command with "ok"; the text
+                // itself stays out: whoever registered the function may have echoed what it was sent
+                error = "answers 'status' with something that is not a status";
             }
         }
         return WorkerView.withoutStatus(w.id(), host, servers, functions, w.hasControlFunction(), error);
-    }
-
-    private static String abbreviate(String text) {
-        String line = text.replaceAll("\\s+", " ").trim();
-        return line.length() <= 40 ? line : line.substring(0, 40) + "…";
     }
 
     private EventFigures events() {

@@ -15,6 +15,7 @@ import io.gearworker.camel.gearman.protocol.JobRequest;
 import io.gearworker.camel.gearman.test.Gearman;
 import io.gearworker.camel.gearman.test.GearmandExtension;
 import io.gearworker.worker.DashboardProcess;
+import io.gearworker.worker.SignedControl;
 import io.gearworker.worker.WorkerProcessHandle;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -110,7 +111,7 @@ class DashboardBrowserIT {
                 page.findElement(By.id("secret")).sendKeys(SECRET);
                 quiet.click();
                 awaitText(page, Duration.ofSeconds(2), stateOf(target), "quiet");
-                assertThat(Gearman.call(GEARMAND.address(), "_worker_" + target.workerId(), "status " + SECRET, LIMIT))
+                assertThat(SignedControl.call(GEARMAND.address(), target.workerId(), "status", SECRET, LIMIT))
                         .contains("\"state\":\"quiet\"");
                 for (WorkerProcessHandle other : List.of(workers.get(0), workers.get(2))) {
                     assertThat(page.findElement(stateOf(other)).getText()).isEqualTo("running");

@@ -20,6 +20,7 @@ import io.gearworker.camel.gearman.test.ExternalProcess;
 import io.gearworker.camel.gearman.test.Gearman;
 import io.gearworker.camel.gearman.test.GearmandExtension;
 import io.gearworker.worker.DashboardProcess;
+import io.gearworker.worker.SignedControl;
 import io.gearworker.worker.WorkerProcessHandle;
 import io.gearworker.worker.fleet.Wire;
 import org.junit.jupiter.api.AfterAll;
@@ -122,10 +123,11 @@ class DashboardHttpIT {
             assertThat(map(workerA.get("limits"))).containsEntry("max_jobs", 1000L);
             assertThat(worker(fleet, b.workerId())).containsEntry("state", "running").containsEntry("pid", b.pid())
                     .containsEntry("slots", 1L);
-            // the PHP worker's control function knows only 'terminate' (it answers 'ok' to anything): it is listed
-            // from gearmand's 'workers' all the same, its state unknown
+            // the PHP worker's control function knows only 'terminate' (it answers 'ok' to anything, unsigned): it
+            // is listed from gearmand's 'workers' all the same, its state unknown, its answer not shown
             assertThat(worker(fleet, phpId)).containsEntry("control", true).containsEntry("state", "unknown")
-                    .containsEntry("pid", null).containsEntry("status_error", "answers 'status' with 'ok', not a status")
+                    .containsEntry("pid", null)
+                    .containsEntry("status_error", "status failed: the answer is not signed with the control secret")
                     .containsEntry("functions", List.of("reverse", "sleep"));
 
             Map<String, Object> reverse = function(fleet, "reverse");
@@ -243,8 +245,8 @@ class DashboardHttpIT {
         return a.events(JOB_STARTED).size() + b.events(JOB_STARTED).size();
     }
 
-    private static String controlStatus(WorkerProcessHandle w) {
-        return Gearman.call(GEARMAND.address(), "_worker_" + w.workerId(), "status " + SECRET, LIMIT);
+    private static String controlStatus(WorkerProcessHandle w) throws IOException {
+        return SignedControl.call(GEARMAND.address(), w.workerId(), "status", SECRET, LIMIT);
     }
 
     static Map<String, Object> fleet(DashboardProcess dashboard) throws IOException, InterruptedException {
