@@ -33,6 +33,14 @@ public class GearmanComponent extends HealthCheckComponent {
     protected Endpoint createEndpoint(String uri, String remaining, Map<String, Object> parameters) throws Exception {
         GearmanConfiguration config = configuration.copy();
         config.setFunctionName(remaining);
+        for (Map.Entry<String, Object> p : parameters.entrySet()) {
+            if (p.getValue() instanceof String written) {
+                String problem = OptionValues.problem(p.getKey(), written.strip());
+                if (problem != null) {
+                    throw new IllegalArgumentException("gearman: option " + p.getKey() + "=" + written + ": " + problem);
+                }
+            }
+        }
         Object priority = parameters.get("priority");
         if (priority instanceof String text) {
             // parsed here so that a bad value is reported with the values allowed

@@ -56,6 +56,19 @@ class GearmanEndpointOptionsTest {
     }
 
     @Test
+    void aNumberThatDoesNotFitItsOptionIsRefusedAsWrittenNotNarrowed() {
+        assertThatThrownBy(() -> context.getEndpoint("gearman:fn?maxPayloadSize=4294967297"))
+                .isInstanceOf(ResolveEndpointFailedException.class)
+                .satisfies(e -> assertThat(messages(e)).contains("maxPayloadSize=4294967297")
+                        .contains("not a whole number from"));
+        assertThatThrownBy(() -> context.getEndpoint("gearman:fn?connectTimeout=abc"))
+                .isInstanceOf(ResolveEndpointFailedException.class)
+                .satisfies(e -> assertThat(messages(e)).contains("connectTimeout=abc"));
+        assertThat(context.getEndpoint("gearman:fn?connectTimeout=5s", GearmanEndpoint.class).getConfiguration()
+                .getConnectTimeout()).as("a long option also takes a duration").isEqualTo(5000);
+    }
+
+    @Test
     void unknownOptionIsRefused() {
         assertThatThrownBy(() -> context.getEndpoint("gearman:fn?noSuchOption=1"))
                 .isInstanceOf(ResolveEndpointFailedException.class)

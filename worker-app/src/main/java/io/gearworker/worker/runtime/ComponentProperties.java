@@ -5,26 +5,20 @@ import java.io.InputStream;
 import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
-import java.util.regex.Pattern;
 
-import io.gearworker.camel.gearman.GearmanComponentConfigurer;
+import io.gearworker.camel.gearman.OptionValues;
 
 /**
- * Checks the {@code camel.component.*} properties as written, before Camel converts them: Camel narrows a number
- * that does not fit an option's type ({@code max-payload-size = 4294967297} became 1) and reads a long it cannot parse
- * as 0, so the component's own checks would see, and report, another value than the one written. Also refuses a
- * {@code camel.component.<name>} whose component is not on the class path (a misspelt prefix). Each problem is one
- * line naming the property, its value as written and where it was set.
+ * Checks the {@code camel.component.*} properties as written, before Camel converts them ({@link OptionValues} says
+ * why and how). Also refuses a {@code camel.component.<name>} whose component is not on the class path (a misspelt
+ * prefix). Each problem is one line naming the property, its value as written and where it was set.
  */
 final class ComponentProperties {
 
     private static final String PREFIX = "camel.component.";
-    /** Camel also reads a long option as a duration in milliseconds: {@code 3000}, {@code 3s}, {@code 1m30s}. */
-    private static final Pattern DURATION = Pattern.compile("(\\d+(ms|s|m|h|d))+");
 
     private ComponentProperties() {
     }
@@ -71,28 +65,9 @@ final class ComponentProperties {
                    ? "no component '" + component + "' on the class path (the gearman component is 'gearman')"
                    : null;
         }
-        if (dot < 0 || value.startsWith("#") || value.startsWith("{{")) {
-            return null; // a bean reference or a placeholder: Camel resolves it first
+        if (dot < 0) {
+            return null;
         }
-        String option = rest.substring(dot + 1).replace("-", "").toLowerCase(Locale.ROOT);
-        Class<?> type = new GearmanComponentConfigurer().getOptionType(option, true);
-        if (type == int.class) {
-            try {
-                Integer.parseInt(value);
-            } catch (NumberFormatException e) {
-                return "not a whole number from " + Integer.MIN_VALUE + " to " + Integer.MAX_VALUE;
-            }
-        } else if (type == long.class) {
-            try {
-                Long.parseLong(value);
-            } catch (NumberFormatException e) {
-                if (!DURATION.matcher(value).matches()) {
-                    return "not a whole number of milliseconds nor a duration like 3s or 1m30s";
-                }
-            }
-        } else if (type == boolean.class && !value.equalsIgnoreCase("true") && !value.equalsIgnoreCase("false")) {
-            return "not true or false";
-        }
-        return null;
+        return OptionValues.problem(rest.substring(dot + 1), value);
     }
 }
