@@ -9,6 +9,7 @@ import io.gearworker.camel.gearman.protocol.ConnectionWatchdog;
 import io.gearworker.camel.gearman.protocol.JobPriority;
 import org.apache.camel.Endpoint;
 import org.apache.camel.spi.Metadata;
+import org.apache.camel.spi.PropertyConfigurerGetter;
 import org.apache.camel.spi.annotations.Component;
 import org.apache.camel.support.HealthCheckComponent;
 
@@ -33,9 +34,10 @@ public class GearmanComponent extends HealthCheckComponent {
     protected Endpoint createEndpoint(String uri, String remaining, Map<String, Object> parameters) throws Exception {
         GearmanConfiguration config = configuration.copy();
         config.setFunctionName(remaining);
+        PropertyConfigurerGetter options = (PropertyConfigurerGetter) getEndpointPropertyConfigurer();
         for (Map.Entry<String, Object> p : parameters.entrySet()) {
             if (p.getValue() instanceof String written) {
-                String problem = OptionValues.problem(p.getKey(), written.strip());
+                String problem = OptionValues.problem(options.getOptionType(p.getKey(), true), written.strip());
                 if (problem != null) {
                     throw new IllegalArgumentException("gearman: option " + p.getKey() + "=" + written + ": " + problem);
                 }

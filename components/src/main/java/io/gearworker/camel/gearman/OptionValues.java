@@ -1,36 +1,29 @@
 package io.gearworker.camel.gearman;
 
-import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
  * Checks a gearman option's value as written, before Camel converts it: Camel narrows a number that does not fit
  * an option's type ({@code maxPayloadSize=4294967297} became 1) and reads a long it cannot parse as 0, so the
  * component's own checks would see, and report, another value than the one written. The option's type comes from
- * the generated configurer, so this follows the catalog.
+ * the generated configurer (so this follows the catalog), which the caller looks up: under the Camel 4.18 profile the
+ * configurers are compiled after this class.
  */
 public final class OptionValues {
 
     /** Camel also reads a long option as a duration in milliseconds: {@code 3000}, {@code 3s}, {@code 1m30s}. */
     private static final Pattern DURATION = Pattern.compile("(\\d+(ms|s|m|h|d))+");
-    private static final GearmanComponentConfigurer COMPONENT_OPTIONS = new GearmanComponentConfigurer();
-    private static final GearmanEndpointConfigurer ENDPOINT_OPTIONS = new GearmanEndpointConfigurer();
 
     private OptionValues() {
     }
 
     /**
-     * What is wrong with {@code value} for the option (camel case or kebab case), or {@code null}: also for an
-     * option the component does not have (Camel reports that itself), a bean reference or a placeholder.
+     * What is wrong with {@code value} for an option of {@code type}, or {@code null}: also for an unknown option
+     * ({@code type} null; Camel reports that itself), a bean reference or a placeholder.
      */
-    public static String problem(String option, String value) {
-        if (value.startsWith("#") || value.startsWith("{{")) {
+    public static String problem(Class<?> type, String value) {
+        if (type == null || value.startsWith("#") || value.startsWith("{{")) {
             return null; // a bean reference or a placeholder: Camel resolves it first
-        }
-        String name = option.replace("-", "").toLowerCase(Locale.ROOT);
-        Class<?> type = COMPONENT_OPTIONS.getOptionType(name, true);
-        if (type == null) {
-            type = ENDPOINT_OPTIONS.getOptionType(name, true);
         }
         if (type == int.class || type == Integer.class) {
             try {

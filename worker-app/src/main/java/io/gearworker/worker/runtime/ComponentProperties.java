@@ -5,10 +5,12 @@ import java.io.InputStream;
 import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
 
+import io.gearworker.camel.gearman.GearmanComponentConfigurer;
 import io.gearworker.camel.gearman.OptionValues;
 
 /**
@@ -68,6 +70,7 @@ final class ComponentProperties {
         if (dot < 0) {
             return null;
         }
-        return OptionValues.problem(rest.substring(dot + 1), value);
+        String option = rest.substring(dot + 1).replace("-", "").toLowerCase(Locale.ROOT);
+        return OptionValues.problem(new GearmanComponentConfigurer().getOptionType(option, true), value);
     }
 }
