@@ -6,14 +6,17 @@
 # `java -jar gearman-worker.jar`. Prints a Markdown table. A benchmark, not a test: nothing is asserted.
 #
 #   setup/bench/fleet.sh [--rounds 2] [--jobs 4000] [--max-jobs "50 500"] [--jitter 0] [--ours launcher|jar]
+#                        [--baseline OLD.tar.gz]
 #
+# --baseline: a third column, ours from another distribution (e.g. an earlier build), in the same alternation.
 # --jitter J adds --max-jobs-jitter J to our workers only (the PHP worker has none); the default 0 keeps both the same.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 JAR="$ROOT/worker-app/target/gearman-worker.jar"
 PHP_WORKER="$ROOT/setup/bench/php-worker.php"
-ROUNDS=2 JOBS=4000 MAX_JOBS="50 500" JITTER=0 FLEET=4 OURS=launcher
+ROUNDS=2 JOBS=4000 MAX_JOBS="50 500" JITTER=0 FLEET=4 OURS=launcher BASELINE=
+KINDS="ours php"
 while [ $# -gt 0 ]; do
   case "$1" in
     --rounds) ROUNDS=$2; shift 2 ;;
@@ -21,9 +24,11 @@ while [ $# -gt 0 ]; do
     --max-jobs) MAX_JOBS=$2; shift 2 ;;
     --jitter) JITTER=$2; shift 2 ;;
     --ours) OURS=$2; shift 2 ;;
-    *) echo "usage: $0 [--rounds N] [--jobs N] [--max-jobs \"N…\"] [--jitter N] [--ours launcher|jar]" >&2; exit 2 ;;
+    --baseline) BASELINE=$(readlink -f "$2"); KINDS="ours php base"; shift 2 ;;
+    *) echo "usage: $0 [--rounds N] [--jobs N] [--max-jobs \"N…\"] [--jitter N] [--ours launcher|jar] [--baseline OLD.tar.gz]" >&2; exit 2 ;;
   esac
 done
+[ -z "$BASELINE" ] || [ -f "$BASELINE" ] || { echo "fleet.sh: --baseline $BASELINE: no such file" >&2; exit 2; }
 [ -f "$JAR" ] && ls "$ROOT"/worker-app/target/gearman-worker-*.tar.gz >/dev/null 2>&1 \
   || (cd "$ROOT" && mvn -B -q -DskipTests package)
 
@@ -63,6 +68,12 @@ if [ "$OURS" = launcher ]; then
 else
   OURS_CMD=(java -jar "$JAR")
 fi
+if [ -n "$BASELINE" ]; then
+  mkdir "$WORK/base"
+  tar xzf "$BASELINE" -C "$WORK/base"
+  BASE_CMD=("$(ls -d "$WORK"/base/gearman-worker-*/)bin/gearman-worker")
+  "${BASE_CMD[0]}" jvm-cache > /dev/null
+fi
 
 # shellcheck source=setup/bench/gearmand.sh
 source "$ROOT/setup/bench/gearmand.sh"
@@ -72,6 +83,8 @@ bench_gearmand "$WORK"
 worker() {
   if [ "$1" = ours ]; then
     exec "${OURS_CMD[@]}" run --servers "$SERVERS" --worker-id "fleet-$2" --max-jobs "$3" --max-jobs-jitter "$JITTER"
+  elif [ "$1" = base ]; then
+    exec "${BASE_CMD[@]}" run --servers "$SERVERS" --worker-id "fleet-$2" --max-jobs "$3" --max-jobs-jitter "$JITTER"
   else
     exec php "$PHP_WORKER" --servers "$SERVERS" --worker-id "fleet-$2" --max-jobs "$3"
   fi
@@ -101,7 +114,7 @@ run_fleet() {
 declare -A RATE EXITS
 for round in $(seq "$ROUNDS"); do
   for max in $MAX_JOBS; do
-    if [ $(( round % 2 )) = 1 ]; then order="ours php"; else order="php ours"; fi
+    if [ $(( round % 2 )) = 1 ]; then order="$KINDS"; else order=$(tr ' ' '\n' <<<"$KINDS" | tac | tr '\n' ' '); fi
     for kind in $order; do
       echo "round $round: $kind, --max-jobs $max…" >&2
       read -r RATE[$kind,$max,$round] EXITS[$kind,$max,$round] < <(run_fleet "$kind" "$max")
@@ -118,10 +131,22 @@ echo "Fleet of $FLEET workers, each leaving after --max-jobs N and respawned at 
      "flight, one \`submit\` client; ours: $OURS$([ "$JITTER" = 0 ] || echo " (--max-jobs-jitter $JITTER)"); medians of $ROUNDS alternating" \
      "rounds; $(nproc) cores; $(date -u +%Y-%m-%d); load average $(cut -d' ' -f1-3 /proc/loadavg)."
 echo
-echo "| --max-jobs | ours jobs/s | PHP jobs/s | ours ÷ PHP | ours max-jobs exits | PHP max-jobs exits |"
-echo "|---|---|---|---|---|---|"
-for max in $MAX_JOBS; do
-  a=$(rate ours "$max"); b=$(rate php "$max")
-  echo "| $max | $a | $b | $(awk -v a="$a" -v b="$b" 'BEGIN {if (b > 0) printf "%.2f×", a / b; else print "-"}') |" \
-       "$(exits ours "$max") | $(exits php "$max") |"
-done
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN {if (b > 0) printf "%.2f×", a / b; else print "-"}'; }
+if [ -z "$BASELINE" ]; then
+  echo "| --max-jobs | ours jobs/s | PHP jobs/s | ours ÷ PHP | ours max-jobs exits | PHP max-jobs exits |"
+  echo "|---|---|---|---|---|---|"
+  for max in $MAX_JOBS; do
+    a=$(rate ours "$max"); b=$(rate php "$max")
+    echo "| $max | $a | $b | $(ratio "$a" "$b") | $(exits ours "$max") | $(exits php "$max") |"
+  done
+else
+  echo "Baseline: $(basename "$BASELINE")."
+  echo
+  echo "| --max-jobs | ours jobs/s | PHP jobs/s | baseline jobs/s | ours ÷ PHP | baseline ÷ PHP | ours max-jobs exits | PHP max-jobs exits | baseline max-jobs exits |"
+  echo "|---|---|---|---|---|---|---|---|---|"
+  for max in $MAX_JOBS; do
+    a=$(rate ours "$max"); b=$(rate php "$max"); c=$(rate base "$max")
+    echo "| $max | $a | $b | $c | $(ratio "$a" "$b") | $(ratio "$c" "$b") | $(exits ours "$max") | $(exits php "$max") |" \
+         "$(exits base "$max") |"
+  done
+fi
