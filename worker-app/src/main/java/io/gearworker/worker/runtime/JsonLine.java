@@ -10,21 +10,67 @@ import java.util.Arrays;
  * writes for every job, twice, so it is written by hand rather than through a general JSON library (a generator
  * per line, with the timestamp formatter, was a third of a warm worker's user-space CPU), and without a String or
  * array per line. Several lines may gather in the buffer before it is written out.
+ * <p>
  * Strings are escaped as RFC 8259 requires (quote, backslash, control characters), so a value never breaks the
  * line, and so are UTF-16 surrogates (characters beyond the BMP), as the log always wrote them; everything
- * else is written as is and encoded as UTF-8. Keys are the event log's own constants and are
- * written as they are. Not thread-safe: its owner guards it.
+ * else is written as is and encoded as UTF-8. What is known before the line ({@link Key}s, {@link Value}s) is
+ * encoded once and copied in whole; a value that often repeats keeps its last encoding in a {@link LastValue}.
+ * A warm worker may run C1 only, which calls rather than inlines {@code String.charAt}: strings are escaped from a
+ * copy of their chars. Not thread-safe: its owner guards it.
  */
 final class JsonLine {
 
     private static final byte[] HEX = {'0', '1', '2', '3', '4', '5', '6', '7', '8', '9', 'A', 'B', 'C', 'D', 'E',
         'F'};
+    private static final byte[] MIN_LONG = Long.toString(Long.MIN_VALUE).getBytes(StandardCharsets.US_ASCII);
     private static final int INITIAL = 1024;
     private static final int KEPT = 64 * 1024; // a buffer grown beyond this by a long value is not kept
 
     private byte[] bytes = new byte[INITIAL];
     private int length;
+    private char[] chars = new char[INITIAL]; // the string being escaped
     private boolean firstField;
+
+    /** A field's key, encoded once: a comma, the quoted key and the colon (the comma is left out on a first field). */
+    static final class Key {
+        private final byte[] encoded;
+
+        /** {@code name} is one of the event log's own keys: plain ASCII, nothing to escape. */
+        Key(String name) {
+            encoded = (",\"" + name + "\":").getBytes(StandardCharsets.US_ASCII);
+        }
+    }
+
+    /** A string value known before the line (the worker id, an event name), escaped and encoded once, quotes included. */
+    static final class Value {
+        private final byte[] encoded;
+
+        Value(String text) {
+            JsonLine line = new JsonLine();
+            line.string(text);
+            encoded = line.toBytes();
+        }
+    }
+
+    /** The last value written through it and its encoding, so a repeat (equal or the same String) is copied whole. */
+    static final class LastValue {
+        private String text;
+        private byte[] encoded = new byte[0];
+        private int length;
+
+        private boolean is(String value) {
+            return value == text || value.equals(text);
+        }
+
+        private void remember(String value, byte[] from, int start, int end) {
+            length = end - start;
+            if (encoded.length < length) {
+                encoded = new byte[length];
+            }
+            System.arraycopy(from, start, encoded, 0, length);
+            text = value;
+        }
+    }
 
     /** Starts a line after those already in the buffer. */
     JsonLine begin() {
@@ -34,30 +80,45 @@ final class JsonLine {
         return this;
     }
 
-    JsonLine field(String key, String value) {
+    JsonLine field(Key key, String value) {
         key(key);
-        ensure(2 + 6 * value.length()); // at most six bytes (a u-escape) per character
+        string(value);
+        return this;
+    }
+
+    /** A string field whose value often is the last one written through {@code last}. */
+    JsonLine field(Key key, String value, LastValue last) {
+        key(key);
+        if (last.is(value)) {
+            copy(last.encoded, last.length);
+        } else {
+            int start = length;
+            string(value);
+            last.remember(value, bytes, start, length);
+        }
+        return this;
+    }
+
+    JsonLine field(Key key, Value value) {
+        key(key);
+        copy(value.encoded, value.encoded.length);
+        return this;
+    }
+
+    /** The instant {@code timestamps} reads from its clock, as a string. */
+    JsonLine field(Key key, UtcTimestamps timestamps) {
+        key(key);
+        ensure(UtcTimestamps.MAX_LENGTH + 2);
         bytes[length++] = '"';
-        escape(value);
+        length = timestamps.writeNow(bytes, length);
         bytes[length++] = '"';
         return this;
     }
 
-    /** A string value that is known to need no escaping (a timestamp, or text escaped once with {@link #escaped}). */
-    JsonLine verbatimField(String key, String value) {
-        key(key);
-        ensure(1);
-        bytes[length++] = '"';
-        verbatim(value);
-        ensure(1);
-        bytes[length++] = '"';
-        return this;
-    }
-
-    JsonLine field(String key, long value) {
+    JsonLine field(Key key, long value) {
         key(key);
         if (value == Long.MIN_VALUE) { // the one value whose negation is not a long
-            verbatim(Long.toString(value));
+            copy(MIN_LONG, MIN_LONG.length);
             return this;
         }
         ensure(20);
@@ -98,6 +159,9 @@ final class JsonLine {
             if (bytes.length > KEPT) {
                 bytes = new byte[INITIAL];
             }
+            if (chars.length > KEPT) {
+                chars = new char[INITIAL];
+            }
         }
     }
 
@@ -106,39 +170,42 @@ final class JsonLine {
         return Arrays.copyOf(bytes, length);
     }
 
-    /** {@code s} as it appears between the quotes of a JSON string. */
-    static String escaped(String s) {
-        JsonLine line = new JsonLine();
-        line.ensure(6 * s.length());
-        line.escape(s);
-        return new String(line.bytes, 0, line.length, StandardCharsets.UTF_8);
-    }
-
-    private void key(String key) {
-        ensure(key.length() + 4);
-        if (!firstField) {
-            bytes[length++] = ',';
-        }
+    private void key(Key key) {
+        byte[] encoded = key.encoded;
+        int from = firstField ? 1 : 0;
         firstField = false;
-        bytes[length++] = '"';
-        for (int i = 0; i < key.length(); i++) {
-            bytes[length++] = (byte) key.charAt(i);
-        }
-        bytes[length++] = '"';
-        bytes[length++] = ':';
+        copy(encoded, from, encoded.length - from);
     }
 
-    /** {@code s} escaped and encoded; the caller has made room for 6 bytes per character. */
-    private void escape(String s) {
+    private void copy(byte[] encoded, int count) {
+        copy(encoded, 0, count);
+    }
+
+    private void copy(byte[] encoded, int from, int count) {
+        ensure(count);
+        System.arraycopy(encoded, from, bytes, length, count);
+        length += count;
+    }
+
+    /** {@code s} quoted, escaped and encoded. */
+    private void string(String s) {
+        int n = s.length();
+        ensure(2 + 6 * n); // at most six bytes (a u-escape) per character
+        if (chars.length < n) {
+            chars = new char[Math.max(2 * chars.length, n)];
+        }
+        char[] c = chars;
+        s.getChars(0, n, c, 0);
         byte[] b = bytes;
         int at = length;
-        for (int i = 0, n = s.length(); i < n; i++) {
-            char c = s.charAt(i);
-            if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
-                b[at++] = (byte) c;
+        b[at++] = '"';
+        for (int i = 0; i < n; i++) {
+            char ch = c[i];
+            if (ch >= 0x20 && ch < 0x80 && ch != '"' && ch != '\\') {
+                b[at++] = (byte) ch;
                 continue;
             }
-            switch (c) {
+            switch (ch) {
                 case '"' -> at = pair(b, at, '"');
                 case '\\' -> at = pair(b, at, '\\');
                 case '\n' -> at = pair(b, at, 'n');
@@ -147,35 +214,20 @@ final class JsonLine {
                 case '\b' -> at = pair(b, at, 'b');
                 case '\f' -> at = pair(b, at, 'f');
                 default -> {
-                    if (c < 0x20 || Character.isSurrogate(c)) {
+                    if (ch < 0x20 || Character.isSurrogate(ch)) {
                         b[at++] = '\\';
                         b[at++] = 'u';
-                        b[at++] = HEX[c >> 12];
-                        b[at++] = HEX[(c >> 8) & 0xF];
-                        b[at++] = HEX[(c >> 4) & 0xF];
-                        b[at++] = HEX[c & 0xF];
+                        b[at++] = HEX[ch >> 12];
+                        b[at++] = HEX[(ch >> 8) & 0xF];
+                        b[at++] = HEX[(ch >> 4) & 0xF];
+                        b[at++] = HEX[ch & 0xF];
                     } else {
-                        at = utf8(b, at, c);
+                        at = utf8(b, at, ch);
                     }
                 }
             }
         }
-        length = at;
-    }
-
-    /** Text that needs no escaping, encoded (it holds no surrogates: {@link #escaped} escapes them). */
-    private void verbatim(String s) {
-        ensure(3 * s.length());
-        byte[] b = bytes;
-        int at = length;
-        for (int i = 0, n = s.length(); i < n; i++) {
-            char c = s.charAt(i);
-            if (c < 0x80) {
-                b[at++] = (byte) c;
-            } else {
-                at = utf8(b, at, c);
-            }
-        }
+        b[at++] = '"';
         length = at;
     }
 
