@@ -15,8 +15,7 @@ import java.util.Arrays;
  * line, and so are UTF-16 surrogates (characters beyond the BMP), as the log always wrote them; everything
  * else is written as is and encoded as UTF-8. What is known before the line ({@link Key}s, {@link Value}s) is
  * encoded once and copied in whole; a value that often repeats keeps its last encoding in a {@link LastValue}.
- * A warm worker may run C1 only, which calls rather than inlines {@code String.charAt}: strings are escaped from a
- * copy of their chars. Not thread-safe: its owner guards it.
+ * Not thread-safe: its owner guards it.
  */
 final class JsonLine {
 
@@ -28,7 +27,6 @@ final class JsonLine {
 
     private byte[] bytes = new byte[INITIAL];
     private int length;
-    private char[] chars = new char[INITIAL]; // the string being escaped
     private boolean firstField;
 
     /** A field's key, encoded once: a comma, the quoted key and the colon (the comma is left out on a first field). */
@@ -47,6 +45,7 @@ final class JsonLine {
 
         Value(String text) {
             JsonLine line = new JsonLine();
+            line.ensure(stringRoom(text));
             line.string(text);
             encoded = line.toBytes();
         }
@@ -81,17 +80,18 @@ final class JsonLine {
     }
 
     JsonLine field(Key key, String value) {
-        key(key);
+        key(key, stringRoom(value));
         string(value);
         return this;
     }
 
     /** A string field whose value often is the last one written through {@code last}. */
     JsonLine field(Key key, String value, LastValue last) {
-        key(key);
         if (last.is(value)) {
-            copy(last.encoded, last.length);
+            key(key, last.length);
+            put(last.encoded, last.length);
         } else {
+            key(key, stringRoom(value));
             int start = length;
             string(value);
             last.remember(value, bytes, start, length);
@@ -100,15 +100,14 @@ final class JsonLine {
     }
 
     JsonLine field(Key key, Value value) {
-        key(key);
-        copy(value.encoded, value.encoded.length);
+        key(key, value.encoded.length);
+        put(value.encoded, value.encoded.length);
         return this;
     }
 
     /** The instant {@code timestamps} reads from its clock, as a string. */
     JsonLine field(Key key, UtcTimestamps timestamps) {
-        key(key);
-        ensure(UtcTimestamps.MAX_LENGTH + 2);
+        key(key, UtcTimestamps.MAX_LENGTH + 2);
         bytes[length++] = '"';
         length = timestamps.writeNow(bytes, length);
         bytes[length++] = '"';
@@ -116,12 +115,11 @@ final class JsonLine {
     }
 
     JsonLine field(Key key, long value) {
-        key(key);
+        key(key, 20); // a sign and 19 digits
         if (value == Long.MIN_VALUE) { // the one value whose negation is not a long
-            copy(MIN_LONG, MIN_LONG.length);
+            put(MIN_LONG, MIN_LONG.length);
             return this;
         }
-        ensure(20);
         if (value < 0) {
             bytes[length++] = '-';
             value = -value;
@@ -159,9 +157,6 @@ final class JsonLine {
             if (bytes.length > KEPT) {
                 bytes = new byte[INITIAL];
             }
-            if (chars.length > KEPT) {
-                chars = new char[INITIAL];
-            }
         }
     }
 
@@ -170,37 +165,35 @@ final class JsonLine {
         return Arrays.copyOf(bytes, length);
     }
 
-    private void key(Key key) {
+    /** Writes the key, and makes room for the value's {@code valueRoom} bytes too. */
+    private void key(Key key, int valueRoom) {
         byte[] encoded = key.encoded;
+        ensure(encoded.length + valueRoom);
         int from = firstField ? 1 : 0;
         firstField = false;
-        copy(encoded, from, encoded.length - from);
-    }
-
-    private void copy(byte[] encoded, int count) {
-        copy(encoded, 0, count);
-    }
-
-    private void copy(byte[] encoded, int from, int count) {
-        ensure(count);
+        int count = encoded.length - from;
         System.arraycopy(encoded, from, bytes, length, count);
         length += count;
     }
 
-    /** {@code s} quoted, escaped and encoded. */
+    /** Copies {@code count} bytes of {@code encoded}; the caller has made room. */
+    private void put(byte[] encoded, int count) {
+        System.arraycopy(encoded, 0, bytes, length, count);
+        length += count;
+    }
+
+    /** Room for {@code s} quoted, escaped and encoded: at most six bytes (a u-escape) per character. */
+    private static int stringRoom(String s) {
+        return 2 + 6 * s.length();
+    }
+
+    /** {@code s} quoted, escaped and encoded; the caller has made room ({@link #stringRoom}). */
     private void string(String s) {
-        int n = s.length();
-        ensure(2 + 6 * n); // at most six bytes (a u-escape) per character
-        if (chars.length < n) {
-            chars = new char[Math.max(2 * chars.length, n)];
-        }
-        char[] c = chars;
-        s.getChars(0, n, c, 0);
         byte[] b = bytes;
         int at = length;
         b[at++] = '"';
-        for (int i = 0; i < n; i++) {
-            char ch = c[i];
+        for (int i = 0, n = s.length(); i < n; i++) {
+            char ch = s.charAt(i);
             if (ch >= 0x20 && ch < 0x80 && ch != '"' && ch != '\\') {
                 b[at++] = (byte) ch;
                 continue;

@@ -59,6 +59,18 @@ class JsonLineTest {
     }
 
     @Test
+    void aValueLongerThanTheBufferGrowsIt() throws IOException {
+        String longValue = "\u0001é€\"".repeat(5_000); // six, two, three and two bytes: beyond any buffer yet
+        JsonLine.LastValue last = new JsonLine.LastValue();
+        JsonLine line = new JsonLine();
+        line.begin().field(ERROR, longValue).field(JOBS, 1).end();
+        line.begin().field(ERROR, longValue, last).field(JOBS, 2).end();
+        line.begin().field(ERROR, longValue, last).field(JOBS, 3).end();
+        assertThat(new String(line.toBytes(), StandardCharsets.UTF_8))
+                .isEqualTo(jackson(longValue, 1) + jackson(longValue, 2) + jackson(longValue, 3));
+    }
+
+    @Test
     void aValueEncodedOnceIsWrittenAsEscaped() {
         JsonLine.Value worker = new JsonLine.Value("w \"1\"\n");
         byte[] line = new JsonLine().begin().field(EventField.WORKER.jsonKey(), worker).end().toBytes();
