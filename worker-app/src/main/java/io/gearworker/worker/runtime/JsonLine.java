@@ -39,7 +39,7 @@ final class JsonLine {
         }
     }
 
-    /** A string value known before the line (the worker id, an event name), escaped and encoded once, quotes included. */
+    /** A string value known before the line (the worker id, an event name): escaped, encoded and quoted once. */
     static final class Value {
         private final byte[] encoded;
 
@@ -193,12 +193,12 @@ final class JsonLine {
         int at = length;
         b[at++] = '"';
         for (int i = 0, n = s.length(); i < n; i++) {
-            char ch = s.charAt(i);
-            if (ch >= 0x20 && ch < 0x80 && ch != '"' && ch != '\\') {
-                b[at++] = (byte) ch;
+            char c = s.charAt(i);
+            if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
+                b[at++] = (byte) c;
                 continue;
             }
-            switch (ch) {
+            switch (c) {
                 case '"' -> at = pair(b, at, '"');
                 case '\\' -> at = pair(b, at, '\\');
                 case '\n' -> at = pair(b, at, 'n');
@@ -207,15 +207,15 @@ final class JsonLine {
                 case '\b' -> at = pair(b, at, 'b');
                 case '\f' -> at = pair(b, at, 'f');
                 default -> {
-                    if (ch < 0x20 || Character.isSurrogate(ch)) {
+                    if (c < 0x20 || Character.isSurrogate(c)) {
                         b[at++] = '\\';
                         b[at++] = 'u';
-                        b[at++] = HEX[ch >> 12];
-                        b[at++] = HEX[(ch >> 8) & 0xF];
-                        b[at++] = HEX[(ch >> 4) & 0xF];
-                        b[at++] = HEX[ch & 0xF];
+                        b[at++] = HEX[c >> 12];
+                        b[at++] = HEX[(c >> 8) & 0xF];
+                        b[at++] = HEX[(c >> 4) & 0xF];
+                        b[at++] = HEX[c & 0xF];
                     } else {
-                        at = utf8(b, at, ch);
+                        at = utf8(b, at, c);
                     }
                 }
             }
