@@ -40,14 +40,21 @@ public enum EventField {
     HTTP("http");
 
     private final String key;
+    private final JsonLine.Key jsonKey;
 
     EventField(String key) {
         this.key = key;
+        this.jsonKey = new JsonLine.Key(key);
     }
 
     /** The JSON key. */
     public String key() {
         return key;
+    }
+
+    /** The key as {@link EventLog} writes it, encoded once. */
+    JsonLine.Key jsonKey() {
+        return jsonKey;
     }
 
     @Override

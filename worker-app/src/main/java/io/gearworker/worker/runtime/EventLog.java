@@ -32,10 +32,12 @@ public final class EventLog {
     private static final int IDLE_POLLS = 40;
 
     private final OutputStream out;
-    private final String worker;     // escaped once: it is on every line
+    private final JsonLine.Value worker; // encoded once: it is on every line
     private final long pid;
     private final UtcTimestamps timestamps;
     private final JsonLine lines = new JsonLine(); // lines not yet written; guards itself and the fields below
+    private final JsonLine.LastValue lastFunction = new JsonLine.LastValue(); // most jobs repeat the last one's
+    private final JsonLine.LastValue lastServer = new JsonLine.LastValue();
     private boolean held;                          // lines holds a job_ended
     private boolean flusherWaiting;                // the flusher waits for a held line instead of polling
     private Thread flusher;                        // started with the first held line
@@ -46,7 +48,7 @@ public final class EventLog {
 
     EventLog(OutputStream out, String worker, long pid, Clock clock) {
         this.out = out;
-        this.worker = JsonLine.escaped(worker);
+        this.worker = new JsonLine.Value(worker);
         this.pid = pid;
         this.timestamps = new UtcTimestamps(clock);
     }
@@ -83,14 +85,14 @@ public final class EventLog {
 
     public void jobFailed(Job job, String error) {
         synchronized (lines) {
-            jobLine(EventType.JOB_FAILED, job).field(EventField.ERROR.key(), error).end();
+            jobLine(EventType.JOB_FAILED, job).field(EventField.ERROR.jsonKey(), error).end();
             writeOut();
         }
     }
 
     public void jobHandedBack(Job job, String why) {
         synchronized (lines) {
-            jobLine(EventType.JOB_HANDED_BACK, job).field(EventField.ERROR.key(), why).end();
+            jobLine(EventType.JOB_HANDED_BACK, job).field(EventField.ERROR.jsonKey(), why).end();
             writeOut();
         }
     }
@@ -109,17 +111,17 @@ public final class EventLog {
     /** A job event's line so far, its fields in {@link EventField} order (ERROR, when any, comes next). */
     private JsonLine jobLine(EventType event, Job job) {
         JsonLine line = start(event)
-                .field(EventField.FUNCTION.key(), job.function())
-                .field(EventField.HANDLE.key(), job.handle())
-                .field(EventField.SERVER.key(), job.server());
-        return job.unique() == null ? line : line.field(EventField.UNIQUE.key(), job.unique());
+                .field(EventField.FUNCTION.jsonKey(), job.function(), lastFunction)
+                .field(EventField.HANDLE.jsonKey(), job.handle())
+                .field(EventField.SERVER.jsonKey(), job.server(), lastServer);
+        return job.unique() == null ? line : line.field(EventField.UNIQUE.jsonKey(), job.unique());
     }
 
     private JsonLine start(EventType event) {
         return lines.begin()
-                .verbatimField(EventField.TS.key(), timestamps.now())
-                .verbatimField(EventField.WORKER.key(), worker)
-                .verbatimField(EventField.EVENT.key(), event.wireName());
+                .field(EventField.TS.jsonKey(), timestamps)
+                .field(EventField.WORKER.jsonKey(), worker)
+                .field(EventField.EVENT.jsonKey(), event.jsonValue());
     }
 
     private static Map<EventField, Object> fields(Object... keyValues) {
@@ -137,9 +139,9 @@ public final class EventLog {
             JsonLine line = start(event);
             for (Map.Entry<EventField, Object> f : fields.entrySet()) { // EnumMap: in EventField order
                 if (f.getValue() instanceof Number n) {
-                    line.field(f.getKey().key(), n.longValue());
+                    line.field(f.getKey().jsonKey(), n.longValue());
                 } else {
-                    line.field(f.getKey().key(), f.getValue().toString());
+                    line.field(f.getKey().jsonKey(), f.getValue().toString());
                 }
             }
             line.end();

@@ -24,14 +24,21 @@ public enum EventType {
     EXIT("exit");
 
     private final String wireName;
+    private final JsonLine.Value jsonValue;
 
     EventType(String wireName) {
         this.wireName = wireName;
+        this.jsonValue = new JsonLine.Value(wireName);
     }
 
     /** The name in the {@code event} field. */
     public String wireName() {
         return wireName;
+    }
+
+    /** The name as {@link EventLog} writes it, encoded once. */
+    JsonLine.Value jsonValue() {
+        return jsonValue;
     }
 
     /** Job events carry function, handle and server (and unique when the job has one). */

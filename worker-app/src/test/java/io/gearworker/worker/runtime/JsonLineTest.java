@@ -15,6 +15,8 @@ import org.junit.jupiter.api.Test;
 class JsonLineTest {
 
     private static final JsonFactory JSON = new JsonFactory();
+    private static final JsonLine.Key ERROR = EventField.ERROR.jsonKey();
+    private static final JsonLine.Key JOBS = EventField.JOBS.jsonKey();
 
     @Test
     void anyTextIsWrittenAsJacksonWritesIt() throws IOException {
@@ -30,30 +32,65 @@ class JsonLineTest {
                 }
             }
             String text = value.toString();
-            byte[] ours = new JsonLine().begin().field("error", text).field("jobs", i).end().toBytes();
+            byte[] ours = new JsonLine().begin().field(ERROR, text).field(JOBS, i).end().toBytes();
             assertThat(new String(ours, StandardCharsets.UTF_8)).as("value %s", text).isEqualTo(jackson(text, i));
         }
     }
 
     @Test
-    void aValueEscapedOnceIsWrittenVerbatim() {
-        String worker = "w \"1\"\n";
-        byte[] line = new JsonLine().begin().verbatimField("worker", JsonLine.escaped(worker)).end().toBytes();
+    void aValueRememberedOrNotIsWrittenAsJacksonWritesIt() throws IOException {
+        JsonLine.LastValue last = new JsonLine.LastValue();
+        String plain = "reverse";
+        String[] values = {
+            plain, plain,                       // the same instance again: copied from the last encoding
+            new String(plain.toCharArray()),    // equal, another instance: copied too
+            "rev\"erse\n",                      // needs escaping after a remembered plain value
+            "rev\"erse\n",
+            "é€\ud83d\ude00", "é€\ud83d\ude00", // a longer encoding than the last
+            "r",                                // a shorter one: only its own bytes are copied
+            "r", plain, "" };
+        JsonLine line = new JsonLine();
+        StringBuilder expected = new StringBuilder();
+        for (int i = 0; i < values.length; i++) {
+            line.begin().field(ERROR, values[i], last).field(JOBS, i).end();
+            expected.append(jackson(values[i], i));
+        }
+        assertThat(new String(line.toBytes(), StandardCharsets.UTF_8)).isEqualTo(expected.toString());
+    }
+
+    @Test
+    void aValueLongerThanTheBufferGrowsIt() throws IOException {
+        String longValue = "\u0001é€\"".repeat(5_000); // six, two, three and two bytes: beyond any buffer yet
+        JsonLine.LastValue last = new JsonLine.LastValue();
+        JsonLine line = new JsonLine();
+        line.begin().field(ERROR, longValue).field(JOBS, 1).end();
+        line.begin().field(ERROR, longValue, last).field(JOBS, 2).end();
+        line.begin().field(ERROR, longValue, last).field(JOBS, 3).end();
+        assertThat(new String(line.toBytes(), StandardCharsets.UTF_8))
+                .isEqualTo(jackson(longValue, 1) + jackson(longValue, 2) + jackson(longValue, 3));
+    }
+
+    @Test
+    void aValueEncodedOnceIsWrittenAsEscaped() {
+        JsonLine.Value worker = new JsonLine.Value("w \"1\"\n");
+        byte[] line = new JsonLine().begin().field(EventField.WORKER.jsonKey(), worker).end().toBytes();
         assertThat(new String(line, StandardCharsets.UTF_8)).isEqualTo("{\"worker\":\"w \\\"1\\\"\\n\"}\n");
     }
 
     @Test
     void linesGatherInOneBufferAndEveryNumberIsWrittenWhole() throws IOException {
         JsonLine lines = new JsonLine();
+        JsonLine.Key n = new JsonLine.Key("n");
+        JsonLine.Key s = new JsonLine.Key("s");
         long[] numbers = {0, 7, -1, 10, 4242, Long.MAX_VALUE, Long.MIN_VALUE};
-        for (long n : numbers) {
-            lines.begin().field("n", n).field("s", "é€").end();
+        for (long number : numbers) {
+            lines.begin().field(n, number).field(s, "é€").end();
         }
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         lines.writeTo(out);
         StringBuilder expected = new StringBuilder();
-        for (long n : numbers) {
-            expected.append("{\"n\":").append(n).append(",\"s\":\"é€\"}\n");
+        for (long number : numbers) {
+            expected.append("{\"n\":").append(number).append(",\"s\":\"é€\"}\n");
         }
         assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo(expected.toString());
         assertThat(lines.isEmpty()).as("written out: empty for the next lines").isTrue();

@@ -2,6 +2,7 @@ package io.gearworker.worker.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -21,7 +22,7 @@ class UtcTimestampsTest {
                 "1969-12-31T23:59:59.5Z", "0000-01-01T00:00:00Z", "9999-12-31T23:59:59.123Z",
                 "+10000-01-01T00:00:00Z", "-0001-06-01T12:00:00Z" }) {
             Instant instant = Instant.parse(text);
-            assertThat(timestamps.format(instant)).as(text).isEqualTo(instant.toString());
+            assertThat(format(timestamps, instant)).as(text).isEqualTo(instant.toString());
         }
     }
 
@@ -41,7 +42,7 @@ class UtcTimestampsTest {
                 default -> random.nextInt(1_000_000_000);
             };
             Instant instant = Instant.ofEpochSecond(second, nano);
-            assertThat(timestamps.format(instant)).isEqualTo(instant.toString());
+            assertThat(format(timestamps, instant)).isEqualTo(instant.toString());
             last = instant;
         }
     }
@@ -49,6 +50,26 @@ class UtcTimestampsTest {
     @Test
     void nowReadsTheClock() {
         Instant fixed = Instant.parse("2026-12-03T09:30:00.123456Z");
-        assertThat(new UtcTimestamps(Clock.fixed(fixed, ZoneOffset.UTC)).now()).isEqualTo("2026-12-03T09:30:00.123456Z");
+        UtcTimestamps atFixed = new UtcTimestamps(Clock.fixed(fixed, ZoneOffset.UTC));
+        byte[] into = new byte[2 + UtcTimestamps.MAX_LENGTH];
+        into[0] = '"';
+        int end = atFixed.writeNow(into, 1);
+        into[end] = '"';
+        assertThat(new String(into, 0, end + 1, StandardCharsets.US_ASCII)).as("written at its offset, nothing more")
+                .isEqualTo("\"2026-12-03T09:30:00.123456Z\"");
+    }
+
+    @Test
+    void theLongestInstantsFitInMaxLength() {
+        for (Instant instant : new Instant[] { Instant.MAX, Instant.MIN.plusNanos(999_999_999) }) {
+            assertThat(format(timestamps, instant)).isEqualTo(instant.toString());
+        }
+    }
+
+    /** What {@code timestamps} writes for {@code instant}, into a buffer of just {@link UtcTimestamps#MAX_LENGTH}. */
+    private static String format(UtcTimestamps timestamps, Instant instant) {
+        byte[] into = new byte[UtcTimestamps.MAX_LENGTH];
+        int end = timestamps.write(instant, into, 0);
+        return new String(into, 0, end, StandardCharsets.US_ASCII);
     }
 }
