@@ -35,6 +35,7 @@ public final class EventLog {
     private final JsonLine.Value worker; // encoded once: it is on every line
     private final long pid;
     private final UtcTimestamps timestamps;
+    private final long holdMillis;
     private final JsonLine lines = new JsonLine(); // lines not yet written; guards itself and the fields below
     private final JsonLine.LastValue lastFunction = new JsonLine.LastValue(); // most jobs repeat the last one's
     private final JsonLine.LastValue lastServer = new JsonLine.LastValue();
@@ -47,6 +48,12 @@ public final class EventLog {
     }
 
     EventLog(OutputStream out, String worker, long pid, Clock clock) {
+        this(out, worker, pid, clock, HOLD_MILLIS);
+    }
+
+    /** {@code holdMillis}: how long the flusher lets a held line wait ({@link #HOLD_MILLIS} but in tests). */
+    EventLog(OutputStream out, String worker, long pid, Clock clock, long holdMillis) {
+        this.holdMillis = holdMillis;
         this.out = out;
         this.worker = new JsonLine.Value(worker);
         this.pid = pid;
@@ -175,14 +182,16 @@ public final class EventLog {
     }
 
     /**
-     * The flusher: every {@link #HOLD_MILLIS} ms it writes what is held. After {@link #IDLE_POLLS} polls that found
-     * nothing it waits until a line is held, so an idle worker has no wake-ups; a busy one has 200 a second.
+     * The flusher: every {@link #HOLD_MILLIS} ms, counted from the first line it was started or woken for, it
+     * writes what is held. After {@link #IDLE_POLLS} polls that found nothing it waits until a line is held, so an
+     * idle worker has no wake-ups; a busy one has 200 a second.
      */
     private void flushHeldLines() {
         int quiet = 0;
         synchronized (lines) {
             try {
                 while (true) {
+                    lines.wait(holdMillis); // first: a line held when the flusher starts gets its chance to share
                     if (held) {
                         writeOut();
                         quiet = 0;
@@ -193,7 +202,6 @@ public final class EventLog {
                         }
                         quiet = 0;
                     }
-                    lines.wait(HOLD_MILLIS);
                 }
             } catch (InterruptedException e) {
                 // nobody interrupts it; should it happen, it ends and held lines go with the next write
