@@ -6,7 +6,7 @@
 # its first start records the class-data archive before the rounds), or with --ours jar `java -jar gearman-worker.jar`.
 #
 #   setup/bench/run.sh [--rounds 3] [--jobs 20000] [--ours launcher|jar] [--with-restart-test] [--metrics]
-#                      [--short] [--baseline OLD.tar.gz]
+#                      [--short] [--baseline OLD.tar.gz] [--ceiling]
 #
 # --metrics compares our worker with itself instead: without the HTTP endpoint vs with `--http-port 0` and
 # /metrics scraped every second during the runs (the cost of counting and of being scraped).
@@ -14,6 +14,9 @@
 # (jobs counted from the workers' job_ended lines, CPU over the same window), instead of 30 000 warm-up jobs and
 # a JOBS-job run.
 # --baseline: a third column, ours from another distribution (e.g. an earlier build), in the same alternation.
+# --ceiling: also the same load on a worker that does nothing it need not (null-worker.c, built with cc: C, one
+# process per slot, no framework), in the same alternation: the most two cores shared with gearmand and the
+# client allow. Printed as its own table, ours and PHP as a fraction of it.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -27,6 +30,7 @@ RESTART_TEST=no
 OURS=launcher
 SHORT=no
 BASELINE=
+CEILING=no
 # the columns: java = our worker, php = the reference, java-metrics = ours with /metrics, java-base = --baseline
 KINDS="java php"
 while [ $# -gt 0 ]; do
@@ -38,7 +42,8 @@ while [ $# -gt 0 ]; do
     --metrics) KINDS="java java-metrics"; shift ;;
     --short) SHORT=yes; shift ;;
     --baseline) BASELINE=$(readlink -f "$2"); KINDS="$KINDS java-base"; shift 2 ;;
-    *) echo "usage: $0 [--rounds N] [--jobs N] [--ours launcher|jar] [--with-restart-test] [--metrics] [--short] [--baseline OLD.tar.gz]" >&2; exit 2 ;;
+    --ceiling) CEILING=yes; shift ;;
+    *) echo "usage: $0 [--rounds N] [--jobs N] [--ours launcher|jar] [--with-restart-test] [--metrics] [--short] [--baseline OLD.tar.gz] [--ceiling]" >&2; exit 2 ;;
   esac
 done
 [ -z "$BASELINE" ] || [ -f "$BASELINE" ] || { echo "run.sh: --baseline $BASELINE: no such file" >&2; exit 2; }
@@ -60,6 +65,11 @@ if [ -n "$BASELINE" ]; then
   tar xzf "$BASELINE" -C "$WORK/base"
   BASE_CMD=("$(ls -d "$WORK"/base/gearman-worker-*/)bin/gearman-worker")
   "${BASE_CMD[0]}" jvm-cache > /dev/null
+fi
+if [ "$CEILING" = yes ]; then
+  command -v cc > /dev/null || { echo "run.sh: --ceiling needs a C compiler (cc): apt-get install gcc" >&2; exit 2; }
+  cc -O2 -o "$WORK/null-worker" "$ROOT/setup/bench/null-worker.c"
+  KINDS="$KINDS null"
 fi
 PIDS=()
 cleanup() {
@@ -99,7 +109,12 @@ start() {
   local kind=$1 slots=$2 i start_ms logs=()
   WORKER_PIDS=()
   start_ms=$(now_ms)
-  if [ "$kind" != php ]; then
+  if [ "$kind" = null ]; then
+    for i in $(seq "$slots"); do
+      "$WORK/null-worker" "$SERVERS" > "$WORK/null-$i.out" 2> "$WORK/null-$i.err" &
+      WORKER_PIDS+=($!); logs+=("$WORK/null-$i.out")
+    done
+  elif [ "$kind" != php ]; then
     local http_args=() cmd=("${OURS_CMD[@]}")
     [ "$kind" = java-metrics ] && http_args=(--http-port 0)
     [ "$kind" = java-base ] && cmd=("${BASE_CMD[@]}")
@@ -132,7 +147,7 @@ submit() { java -jar "$JAR" submit --servers "$SERVERS" -f reverse "$@" 'hello g
 
 median() { sort -n | awk '{a[NR]=$1} END {if (NR%2) print a[(NR+1)/2]; else printf "%.1f\n", (a[NR/2]+a[NR/2+1])/2}'; }
 
-ended() { cat "$WORK"/java.out "$WORK"/php-*.out 2>/dev/null | grep -c '"event":"job_ended"' || true; }
+ended() { cat "$WORK"/java.out "$WORK"/php-*.out "$WORK"/null-*.out 2>/dev/null | grep -c '"event":"job_ended"' || true; }
 
 # short_run : 3 s of load (warm-up), then 10 s measured from the workers' job_ended lines; sets RATE, CPU_TICKS
 short_run() {
@@ -232,7 +247,8 @@ echo "Measured $(date -u +%Y-%m-%d\ %H:%M) UTC on $(nproc) cores, $(awk '/MemTot
      "load average at the end $(cut -d' ' -f1-3 /proc/loadavg)."
 echo
 set -- $KINDS
-A=$1 B=$2 C=${3:-}
+A=$1 B=$2 C=""
+[ "${3:-}" = java-base ] && C=java-base # the ceiling has its own table
 if [ "$B" = php ]; then
   echo "| figure | ours | PHP reference |${C:+ baseline (ours, earlier build) |} ours ÷ PHP |${C:+ ours ÷ baseline |}"
 else
@@ -263,6 +279,17 @@ row "idle SIGTERM → exit (ms)" exit 1
 row "start → ready (ms)" ready 1
 row "RSS idle, after warm-up (MiB)" rss_idle 1
 row "RSS peak under load, concurrency 4 (MiB)" rss_load 4
+if [ "$CEILING" = yes ]; then
+  echo
+  echo "Ceiling: the same load on null-worker.c (C, one process per slot, nothing it need not do), same alternation:"
+  echo
+  echo "| slots | ceiling (jobs/s) | ceiling's CPU per 1000 jobs (ms) | ours ÷ ceiling | PHP ÷ ceiling |"
+  echo "|---|---|---|---|---|"
+  for slots in 1 4; do
+    c=$(med rate null "$slots")
+    echo "| $slots | $c | $(med cpu null "$slots") | $(ratio "$(med rate "$A" "$slots")" "$c") | $(ratio "$(med rate php "$slots")" "$c") |"
+  done
+fi
 echo
 echo "Per round (throughput jobs/s; CPU ms per 1000 jobs):"
 for slots in 1 4; do
